@@ -1,0 +1,59 @@
+#pragma once
+// DICOM image decoding with DCMTK: bytes or a file in, a windowed grayscale image out.
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "mcr/image/GrayImage.h"
+
+namespace mcr::image {
+
+enum class DecodeErrorCode {
+  NotAnImage,                 // e.g. an SR or a PDF: no Pixel Data
+  UnsupportedTransferSyntax,  // e.g. JPEG 2000: callers may fall back to another decoder
+  BadDimensions,              // zero, or over kMaxDimension
+  MissingPixelData,           // truncated or absent pixel data
+  UnsupportedBitDepth,
+  Corrupt,                    // not parseable as DICOM at all
+};
+const char* toString(DecodeErrorCode code);
+
+class DecodeError : public std::runtime_error {
+ public:
+  DecodeError(DecodeErrorCode code, const std::string& message);
+  DecodeErrorCode code() const { return code_; }
+
+ private:
+  DecodeErrorCode code_;
+};
+
+constexpr int kMaxDimension = 16384;
+
+// The facts a decode used, for logs, status pages and tests.
+struct DecodeFacts {
+  int rows = 0;
+  int columns = 0;
+  int frames = 1;                 // only the first frame is decoded
+  int bitsStored = 0;
+  std::string photometric;        // as in the file, e.g. MONOCHROME1
+  std::string transferSyntaxUid;
+  std::string transferSyntaxName;
+  std::string sopClassUid;
+  std::string modality;
+  std::string windowSource;       // "voi-lut", "window", "percentile"
+  double windowCenter = 0;        // in modality (rescaled) units, when a linear window was used
+  double windowWidth = 0;
+  bool inverted = false;          // MONOCHROME1 mapped to MONOCHROME2
+};
+
+struct DecodedImage {
+  GrayImage image;  // native size, windowed to [0, 1], MONOCHROME2 sense
+  DecodeFacts facts;
+};
+
+// Thread-safe; registers DCMTK's codecs once.
+DecodedImage decodeDicomBuffer(const void* data, std::size_t size);
+DecodedImage decodeDicomFile(const std::string& path);
+
+}  // namespace mcr::image

@@ -1,0 +1,36 @@
+#pragma once
+// Report text from DICOM SR documents (DCMTK dcmsr) and plain-text normalisation.
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace mcr::report {
+
+enum class ReportErrorCode {
+  NotAStructuredReport,   // e.g. an image, an encapsulated PDF
+  UnsupportedTemplate,    // an SR that dcmsr rejects
+  EmptyReport,            // an SR without any narrative text
+  Corrupt,                // not parseable as DICOM
+};
+const char* toString(ReportErrorCode code);
+
+class NoReportText : public std::runtime_error {
+ public:
+  NoReportText(ReportErrorCode code, const std::string& message);
+  ReportErrorCode code() const { return code_; }
+
+ private:
+  ReportErrorCode code_;
+};
+
+// The narrative of a Basic Text, Enhanced or Comprehensive SR as plain text, one
+// section per paragraph with its heading kept ("FINDINGS: ...\nIMPRESSION: ...").
+std::string extractSrText(const void* data, std::size_t size);
+std::string extractSrTextFile(const std::string& path);
+
+// For report text from any source: de-identification tokens (XXXX) removed, whitespace
+// collapsed, sentence punctuation tidied. Case is kept; the tokenizer lowercases.
+std::string normaliseReportText(std::string_view text);
+
+}  // namespace mcr::report

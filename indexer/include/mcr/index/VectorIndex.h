@@ -1,0 +1,102 @@
+#pragma once
+// Incremental, persistent, crash-safe vector index over Orthanc resources.
+// No LibTorch here: this stores vectors, it does not make them.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mcr::index {
+
+// One HNSW space per kind of vector. A cross-modal search asks the other modality's space.
+enum class Space { Images, Reports, Studies };
+const char* toString(Space space);
+
+class IndexError : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// Opening an index built with another model: the caller must rebuild.
+class FingerprintMismatch : public IndexError {
+  using IndexError::IndexError;
+};
+
+struct Record {
+  std::string patient;     // Orthanc ids
+  std::string study;
+  std::string series;      // empty in the studies space
+  std::string instance;    // empty in the studies space
+  std::string sopInstanceUid;
+  std::string studyDate;   // YYYYMMDD or empty
+  std::string modality;
+  int64_t indexedAtUnix = 0;
+  // The key that identifies a vector in its space: the instance id (images, reports)
+  // or the study id (studies). Adding an existing key replaces its vector.
+  const std::string& key(Space space) const { return space == Space::Studies ? study : instance; }
+};
+
+struct Item {
+  Record record;
+  std::vector<float> vector;  // dim values, L2-normalised by the caller
+};
+
+struct Filter {
+  std::optional<std::string> modality;
+  std::optional<std::string> dateFrom;  // inclusive, YYYYMMDD
+  std::optional<std::string> dateTo;    // inclusive
+  std::optional<std::string> excludePatient;
+  std::optional<std::string> excludeStudy;
+};
+
+struct Hit {
+  Record record;
+  float score = 0;  // inner product (cosine), higher is closer
+};
+
+struct Options {
+  int dim = 0;                      // from the model bundle
+  std::string modelFingerprint;     // from the model bundle
+  std::size_t M = 16;
+  std::size_t efConstruction = 200;
+  std::size_t ef = 64;              // search-time; not stored by hnswlib, set after load
+  std::size_t compactAfterLogRecords = 10000;
+};
+
+struct SpaceStats {
+  std::size_t vectors = 0;
+  std::size_t capacity = 0;
+  std::size_t deletedSlots = 0;
+};
+struct Stats {
+  SpaceStats images, reports, studies;
+  std::size_t logRecords = 0;
+  std::string modelFingerprint;
+  int dim = 0;
+};
+
+class VectorIndex {
+ public:
+  // Creates the directory if needed; loads snapshot + replays the log.
+  // Throws FingerprintMismatch naming both fingerprints, IndexError for corruption.
+  static std::unique_ptr<VectorIndex> open(const std::string& directory, const Options& options);
+  virtual ~VectorIndex() = default;
+
+  // Durable when it returns (logged and flushed). Replaces items whose key exists.
+  virtual void add(Space space, const std::vector<Item>& items) = 0;
+  // Removes every vector in every space whose patient, study, series or instance is `orthancId`.
+  virtual std::size_t remove(const std::string& orthancId) = 0;
+  virtual std::vector<Hit> search(Space space, const float* query, std::size_t k,
+                                  const Filter& filter = {}) const = 0;
+  // The stored vector of a key, if any (e.g. an image's vector for "reports like this image").
+  virtual std::optional<Item> get(Space space, const std::string& key) const = 0;
+  virtual bool contains(Space space, const std::string& key) const = 0;
+  virtual Stats stats() const = 0;
+  virtual void setEf(std::size_t ef) = 0;
+  virtual void compact() = 0;  // snapshot now, truncate the log
+  // Catalog and HNSW agree and every record is reachable; returns problems found (empty = OK).
+  virtual std::vector<std::string> verify() const = 0;
+};
+
+}  // namespace mcr::index
