@@ -13,7 +13,7 @@ jobs=${MCR_JOBS:-$(nproc)}
 bash scripts/install-deps.sh --with-tests
 bash scripts/fetch-test-data.sh
 
-export CCACHE_DIR=${CCACHE_DIR:-$root/.cache/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}   # default ccache dir: a machine that built before rebuilds from cache
 export CTEST_OUTPUT_ON_FAILURE=1
 status=0
 
