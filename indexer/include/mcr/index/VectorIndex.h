@@ -3,6 +3,7 @@
 // No LibTorch here: this stores vectors, it does not make them.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -62,24 +63,49 @@ struct Options {
   std::size_t efConstruction = 200;
   std::size_t ef = 64;              // search-time; not stored by hnswlib, set after load
   std::size_t compactAfterLogRecords = 10000;
+  // Added by the indexer. M and efConstruction apply to new graphs; a loaded graph keeps
+  // the M it was built with. dim == 0 with an empty fingerprint opens an existing index
+  // with whatever it stores (offline tools: stats, verify, compact).
+  std::size_t initialCapacity = 1024;  // slots per space before the first growth
+  // Warnings (a torn log tail dropped at open, a failed automatic compaction). Default: spdlog.
+  std::function<void(const std::string&)> warn;
+  // Read-only: takes no lock and writes nothing, so it works beside the process that has the
+  // index open (e.g. mcr-index query/stats/verify next to a running Orthanc). It sees what
+  // was durable at open time; add/remove/compact throw IndexError.
+  bool readOnly = false;
 };
+
+// The study-level vector: the L2-normalised mean of the study's image vectors (each
+// L2-normalised, all of one dimension). One definition for mcr-index build and the plugin.
+std::vector<float> studyVector(const std::vector<std::vector<float>>& imageVectors);
 
 struct SpaceStats {
   std::size_t vectors = 0;
   std::size_t capacity = 0;
   std::size_t deletedSlots = 0;
+  std::size_t graphBytes = 0;    // added: approximate memory of the HNSW graph
 };
 struct Stats {
   SpaceStats images, reports, studies;
   std::size_t logRecords = 0;
   std::string modelFingerprint;
   int dim = 0;
+  // Added by the indexer.
+  uint64_t logBytes = 0;
+  uint64_t snapshotBytes = 0;
+  uint64_t logGeneration = 0;
+  std::size_t M = 0, efConstruction = 0, ef = 0;
+  const SpaceStats& of(Space space) const {
+    return space == Space::Images ? images : space == Space::Reports ? reports : studies;
+  }
 };
 
 class VectorIndex {
  public:
   // Creates the directory if needed; loads snapshot + replays the log.
   // Throws FingerprintMismatch naming both fingerprints, IndexError for corruption.
+  // One writer process at a time: a second open of the same directory throws IndexError
+  // (Options::readOnly opens beside a writer).
   static std::unique_ptr<VectorIndex> open(const std::string& directory, const Options& options);
   virtual ~VectorIndex() = default;
 

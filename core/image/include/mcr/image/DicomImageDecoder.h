@@ -15,7 +15,8 @@ enum class DecodeErrorCode {
   BadDimensions,              // zero, or over kMaxDimension
   MissingPixelData,           // truncated or absent pixel data
   UnsupportedBitDepth,
-  Corrupt,                    // not parseable as DICOM at all
+  Corrupt,                    // not parseable as DICOM at all (or a damaged PNG)
+  FileNotReadable,            // the path does not exist or cannot be read (I/O, not content)
 };
 const char* toString(DecodeErrorCode code);
 

@@ -36,6 +36,14 @@ struct Embeddings {
   const float* row(std::size_t i) const { return values.data() + i * dim; }
 };
 
+// Per-patch shared-space features of one image: gridSize x gridSize rows (row-major over
+// the letterboxed input), each L2-normalised. cosine(text embedding, row) gives a region
+// heat-map of a text query (meaningful for MbA models, where these are what is pooled).
+struct PatchFeatures {
+  int gridSize = 0;
+  Embeddings patches;
+};
+
 class Embedder {
  public:
   // device: "auto", "cpu", "cuda" or "cuda:N". precision: "auto", "fp32" or "bf16".
@@ -48,6 +56,7 @@ class Embedder {
   // Images at any size: letterboxed to imageSize here. Thread-safe.
   virtual Embeddings embedImages(const std::vector<image::GrayImage>& images) const = 0;
   virtual Embeddings embedTexts(const std::vector<std::string>& texts) const = 0;
+  virtual PatchFeatures embedImagePatches(const image::GrayImage& image) const = 0;
 };
 
 }  // namespace mcr::model

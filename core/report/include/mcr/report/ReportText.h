@@ -26,6 +26,12 @@ class NoReportText : public std::runtime_error {
 
 // The narrative of a Basic Text, Enhanced or Comprehensive SR as plain text, one
 // section per paragraph with its heading kept ("FINDINGS: ...\nIMPRESSION: ...").
+// Paragraphs are separated by '\n', each already passed through normaliseReportText;
+// the text is UTF-8 (converted from the Specific Character Set where DCMTK can).
+// Which content items count is documented in src/SrTextExtractor.cpp. Other SR classes
+// dcmsr reads (e.g. Key Object Selection) are walked the same way. Throws NoReportText:
+// Corrupt (not parseable as DICOM, unreadable file), NotAStructuredReport (an image, an
+// encapsulated PDF, ...), UnsupportedTemplate (an SR dcmsr cannot read), EmptyReport.
 std::string extractSrText(const void* data, std::size_t size);
 std::string extractSrTextFile(const std::string& path);
 

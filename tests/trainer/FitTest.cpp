@@ -1,0 +1,188 @@
+// mcr-train's library end to end on a tiny on-disk study set: init, fit, checkpoints,
+// exact resume, fine-tuning, evaluation through the public Embedder.
+#include "mcr/trainer/Fit.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "TrainerTestData.h"
+#include "mcr/model/Bundle.h"
+#include "mcr/model/Embedder.h"
+#include "mcr/trainer/Dataset.h"
+#include "mcr/trainer/Evaluate.h"
+#include "mcr/model/torch/BundleIO.h"
+
+namespace mcr::trainer {
+namespace {
+namespace fs = std::filesystem;
+
+class FitTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    torch::set_num_threads(1);
+    dataDir = testing::uniqueTempDir("fitdata");
+    manifest = testing::writeTinyStudySet(dataDir, 40);
+  }
+  static void TearDownTestSuite() { fs::remove_all(dataDir); }
+
+  FitOptions tinyOptions(const std::string& out) const {
+    FitOptions o;
+    o.manifest = manifest;
+    o.out = out;
+    o.config = "tiny";
+    o.steps = 6;
+    o.batchSize = 8;
+    o.warmupSteps = 2;
+    o.evalEvery = 3;
+    o.checkpointEvery = 3;
+    o.precision = "fp32";
+    o.device = "cpu";
+    o.vocabSize = 200;
+    o.progress = false;
+    o.seed = 5;
+    return o;
+  }
+  static std::size_t countLines(const std::string& path, const std::string& needle) {
+    std::ifstream f(path);
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(f, line)) n += line.find(needle) != std::string::npos ? 1 : 0;
+    return n;
+  }
+  static std::string dataDir, manifest;
+};
+std::string FitTest::dataDir, FitTest::manifest;
+
+TEST_F(FitTest, TinyFitEndToEnd) {
+  const auto out = testing::uniqueTempDir("fit");
+  auto result = fit(tinyOptions(out));
+  ASSERT_TRUE(result.completed);
+  EXPECT_EQ(result.step, 6);
+  EXPECT_FALSE(result.interrupted);
+  ASSERT_TRUE(result.lastEval.has_value());
+  EXPECT_EQ(result.lastEval->n, 8u);  // patients 3, 8, 13, 18 are val: 8 studies
+  EXPECT_EQ(countLines(out + "/train.jsonl", "\"type\":\"step\""), 6u);
+  EXPECT_EQ(countLines(out + "/train.jsonl", "\"type\":\"eval\""), 2u);
+  std::ifstream svg(out + "/curves.svg");
+  std::string svgText((std::istreambuf_iterator<char>(svg)), {});
+  EXPECT_NE(svgText.find("<svg"), std::string::npos);
+  EXPECT_NE(svgText.find("<polyline"), std::string::npos);
+  EXPECT_TRUE(fs::exists(out + "/checkpoints/LATEST"));
+
+  auto embedder = model::Embedder::load(result.bundle, "cpu", "fp32");
+  EXPECT_EQ(embedder->info().imageSize, 64);
+  auto bundle = model::readBundleFile(result.bundle);
+  auto prov = boost::json::parse(bundle.provenance).as_object();
+  EXPECT_EQ(prov.at("steps").as_int64(), 6);
+  EXPECT_TRUE(prov.at("eval").is_object());
+  EXPECT_EQ(std::string(prov.at("objective").as_string()), "mcr");
+  fs::remove_all(out);
+}
+
+TEST_F(FitTest, ResumeAfterInterruptionIsBitIdentical) {
+  const auto straight = testing::uniqueTempDir("straight"), interrupted = testing::uniqueTempDir("interrupted");
+  auto full = fit(tinyOptions(straight));
+  ASSERT_TRUE(full.completed);
+
+  auto first = tinyOptions(interrupted);
+  first.stopAfter = 4;  // between checkpoints: the stop itself must save one
+  auto part = fit(first);
+  EXPECT_TRUE(part.interrupted);
+  EXPECT_FALSE(part.completed);
+  EXPECT_EQ(part.step, 4);
+  // Without --resume the folder is protected.
+  EXPECT_THROW(fit(tinyOptions(interrupted)), std::runtime_error);
+  // A different schedule is refused.
+  auto changed = tinyOptions(interrupted);
+  changed.resume = true;
+  changed.learningRate = 5e-4;
+  EXPECT_THROW(fit(changed), std::runtime_error);
+
+  auto again = tinyOptions(interrupted);
+  again.resume = true;
+  auto rest = fit(again);
+  ASSERT_TRUE(rest.completed);
+  EXPECT_EQ(rest.step, 6);
+  EXPECT_EQ(model::readBundleFile(rest.bundle).fingerprint, model::readBundleFile(full.bundle).fingerprint);
+  auto a = model::loadModelBundle(full.bundle), b = model::loadModelBundle(rest.bundle);
+  auto pa = a.model->named_parameters();
+  for (const auto& p : b.model->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), pa[p.key()])) << p.key();
+  EXPECT_EQ(countLines(interrupted + "/train.jsonl", "\"type\":\"step\""), 6u);
+  fs::remove_all(straight);
+  fs::remove_all(interrupted);
+}
+
+TEST_F(FitTest, InitThenFineTuneKeepsTheTokenizer) {
+  const auto out = testing::uniqueTempDir("finetune");
+  InitOptions init;
+  init.config = "tiny";
+  init.corpus = manifest;
+  init.out = out + "/init.bundle";
+  init.vocabSize = 150;
+  const auto fingerprint = init.out.empty() ? "" : initBundle(init);
+  auto initial = model::loadModelBundle(init.out);
+  EXPECT_EQ(initial.file.fingerprint, fingerprint);
+  EXPECT_EQ(initial.model->config.vocabSize, static_cast<int>(initial.tokenizer->vocabSize()));
+
+  auto o = tinyOptions(out + "/run");
+  o.init = init.out;
+  o.steps = 3;
+  o.objective = "dual-stream";
+  auto result = fit(o);
+  ASSERT_TRUE(result.completed);
+  auto tuned = model::loadModelBundle(result.bundle);
+  EXPECT_EQ(tuned.tokenizer->serialize(), initial.tokenizer->serialize());
+  EXPECT_NE(tuned.file.fingerprint, fingerprint);
+  auto prov = boost::json::parse(tuned.file.provenance).as_object();
+  EXPECT_EQ(std::string(prov.at("init").as_string()), fingerprint);
+  // An aggregation that contradicts the bundle is refused.
+  auto wrong = tinyOptions(out + "/wrong");
+  wrong.init = init.out;
+  wrong.aggregation = "abm";
+  EXPECT_THROW(fit(wrong), std::runtime_error);
+  fs::remove_all(out);
+}
+
+TEST_F(FitTest, EvaluationThroughTheEmbedderScoresProbes) {
+  const auto out = testing::uniqueTempDir("evalrun");
+  InitOptions init;
+  init.corpus = manifest;
+  init.out = out + "/m.bundle";
+  initBundle(init);
+  auto embedder = model::Embedder::load(init.out, "cpu", "fp32");
+  auto loaded = model::loadModelBundle(init.out);
+  auto data = loadStudies(selectSplit(loadManifest(manifest), "all"), embedder->info().imageSize, *loaded.tokenizer,
+                          embedder->info().maxTokens, 1);
+  auto report = evaluateEmbedder(*embedder, data);
+  EXPECT_EQ(report.n, 40u);
+  ASSERT_TRUE(report.macroP10.has_value());
+  // cardiomegaly, right pleural effusion, pacemaker: 10 positives each.
+  EXPECT_EQ(report.probes.size(), 3u);
+  for (const auto& p : report.probes) EXPECT_NEAR(p.random, 0.25, 1e-12) << p.query;
+  EXPECT_NEAR(report.randomI2t.findings->r1, 0.25, 1e-12);
+  fs::remove_all(out);
+}
+
+TEST_F(FitTest, UnreadableImagesAreSkippedNotFatal) {
+  const auto dir = testing::uniqueTempDir("broken");
+  auto path = testing::writeTinyStudySet(dir, 8);
+  std::ofstream(dir + "/images/s2.png") << "not a png";
+  auto loaded = model::loadModelBundle([&] {
+    InitOptions init;
+    init.corpus = path;
+    init.out = dir + "/m.bundle";
+    initBundle(init);
+    return init.out;
+  }());
+  auto data = loadStudies(loadManifest(path), 64, *loaded.tokenizer, 64, 2);
+  EXPECT_EQ(data.size(), 7u);
+  ASSERT_EQ(data.skipped.size(), 1u);
+  EXPECT_NE(data.skipped[0].find("s2.png"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace mcr::trainer

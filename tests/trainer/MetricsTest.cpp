@@ -1,0 +1,134 @@
+// Retrieval metrics on hand-made embeddings whose answers are known.
+#include "mcr/trainer/Metrics.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace mcr::trainer {
+namespace {
+
+// One-hot rows in `dim` dimensions.
+std::vector<float> onehot(const std::vector<int>& hot, std::size_t dim) {
+  std::vector<float> v(hot.size() * dim, 0.0f);
+  for (std::size_t i = 0; i < hot.size(); ++i) v[i * dim + static_cast<std::size_t>(hot[i])] = 1.0f;
+  return v;
+}
+
+TEST(RandomRecall, MatchesClosedForms) {
+  EXPECT_DOUBLE_EQ(randomRecallAtK(100, 1, 1), 0.01);
+  EXPECT_NEAR(randomRecallAtK(100, 1, 10), 0.10, 1e-12);
+  EXPECT_NEAR(randomRecallAtK(4, 2, 1), 0.5, 1e-12);
+  EXPECT_NEAR(randomRecallAtK(4, 2, 2), 1.0 - (2.0 / 4) * (1.0 / 3), 1e-12);
+  EXPECT_DOUBLE_EQ(randomRecallAtK(5, 5, 1), 1.0);
+  EXPECT_DOUBLE_EQ(randomRecallAtK(5, 0, 3), 0.0);
+}
+
+TEST(Metrics, PerfectAlignmentScoresOne) {
+  EvalInputs in;
+  in.n = 12;
+  in.dim = 12;
+  std::vector<int> hot;
+  for (int i = 0; i < 12; ++i) {
+    hot.push_back(i);
+    in.exactKeys.push_back("report " + std::to_string(i));
+    in.findingKeys.push_back(i % 2 ? "cardiomegaly;" : "");
+  }
+  in.images = onehot(hot, 12);
+  in.texts = in.images;
+  auto r = evaluateRetrieval(in);
+  EXPECT_EQ(r.n, 12u);
+  EXPECT_DOUBLE_EQ(r.i2t.exact.r1, 1.0);
+  EXPECT_DOUBLE_EQ(r.t2i.exact.r10, 1.0);
+  EXPECT_DOUBLE_EQ(r.i2t.findings->r1, 1.0);
+  EXPECT_NEAR(r.randomI2t.exact.r1, 1.0 / 12, 1e-12);
+  EXPECT_NEAR(r.randomI2t.findings->r1, 0.5, 1e-12);  // 6 of 12 share each query's finding set
+}
+
+TEST(Metrics, KnownMisrankingsGiveKnownRecalls) {
+  // 4 studies. Image i points at text perm[i]: images 0,1 find their own report first,
+  // image 2 finds report 3 first and its own second, image 3 finds report 2 first.
+  EvalInputs in;
+  in.n = 4;
+  in.dim = 4;
+  in.texts = onehot({0, 1, 2, 3}, 4);
+  in.images = {1, 0, 0, 0,  0, 1, 0, 0,  0, 0, 0.5f, 0.9f,  0, 0, 0.9f, 0.5f};
+  in.exactKeys = {"a", "b", "c", "d"};
+  in.findingKeys = {"x;", "y;", "z;", "z;"};  // studies 2 and 3 share findings
+  auto r = evaluateRetrieval(in);
+  EXPECT_DOUBLE_EQ(r.i2t.exact.r1, 0.5);
+  EXPECT_DOUBLE_EQ(r.i2t.exact.r5, 1.0);
+  EXPECT_DOUBLE_EQ(r.i2t.findings->r1, 1.0);  // the swapped pair still has the same findings
+  // Text 2 (one-hot at 2): image 3 scores 0.9, image 2 scores 0.5 -> wrong first.
+  EXPECT_DOUBLE_EQ(r.t2i.exact.r1, 0.5);
+  // Identical report text counts as an exact hit.
+  in.exactKeys = {"a", "b", "c", "c"};
+  auto same = evaluateRetrieval(in);
+  EXPECT_DOUBLE_EQ(same.i2t.exact.r1, 1.0);
+}
+
+TEST(Metrics, ProbesNeedFivePositivesAndScorePrecisionAtTen) {
+  EvalInputs in;
+  in.n = 20;
+  in.dim = 2;
+  for (int i = 0; i < 20; ++i) {
+    // Images 0..7 lean to axis 0 (the "effusion" direction), the rest to axis 1.
+    const bool pos = i < 8;
+    in.images.push_back(pos ? 1.0f : 0.0f);
+    in.images.push_back(pos ? 0.0f : 1.0f);
+    in.texts.push_back(1.0f);
+    in.texts.push_back(0.0f);
+    in.exactKeys.push_back(std::to_string(i));
+  }
+  ProbeQuery effusion{"right pleural effusion", {1.0f, 0.0f}, {}};
+  for (int i = 0; i < 20; ++i) effusion.positive.push_back(i < 8);
+  ProbeQuery rare{"pacemaker", {0.0f, 1.0f}, {}};
+  for (int i = 0; i < 20; ++i) rare.positive.push_back(i == 19);
+  in.probes = {effusion, rare};
+  auto r = evaluateRetrieval(in);
+  ASSERT_EQ(r.probes.size(), 1u);  // "pacemaker" has 1 positive < 5: not scored
+  EXPECT_DOUBLE_EQ(r.probes[0].precisionAt10, 0.8);  // 8 positives rank first, then 2 negatives
+  EXPECT_DOUBLE_EQ(r.probes[0].random, 8.0 / 20);
+  EXPECT_DOUBLE_EQ(*r.macroP10, 0.8);
+  EXPECT_FALSE(r.i2t.findings.has_value());
+}
+
+TEST(Metrics, JsonHasTheDocumentedShape) {
+  EvalInputs in;
+  in.n = 6;
+  in.dim = 6;
+  in.images = onehot({0, 1, 2, 3, 4, 5}, 6);
+  in.texts = in.images;
+  for (int i = 0; i < 6; ++i) {
+    in.exactKeys.push_back(std::to_string(i));
+    in.findingKeys.push_back("");
+  }
+  ProbeQuery q{"cardiomegaly", {1, 0, 0, 0, 0, 0}, {true, true, true, true, true, false}};
+  in.probes = {q};
+  auto v = boost::json::parse(evaluateRetrieval(in).toJson()).as_object();
+  EXPECT_EQ(v.at("n").as_int64(), 6);
+  for (const char* dir : {"i2t", "t2i"})
+    for (const char* def : {"exact", "findings"})
+      for (const char* k : {"R@1", "R@5", "R@10"}) {
+        const double x = v.at(dir).at(def).at(k).as_double();
+        EXPECT_GE(x, 0.0);
+        EXPECT_LE(x, 1.0);
+        EXPECT_TRUE(v.at("random").at(dir).at(def).at(k).is_double());
+      }
+  EXPECT_NEAR(v.at("probes").at("per_query").at("cardiomegaly").as_double(), 5.0 / 6, 1e-12);
+  EXPECT_TRUE(v.at("probes").at("macro_P@10").is_double());
+  EXPECT_NEAR(v.at("random").at("probes").at("macro_P@10").as_double(), 5.0 / 6, 1e-12);
+}
+
+TEST(Metrics, RejectsMismatchedSizes) {
+  EvalInputs in;
+  in.n = 2;
+  in.dim = 2;
+  in.images = {1, 0};
+  in.texts = {1, 0, 0, 1};
+  in.exactKeys = {"a", "b"};
+  EXPECT_THROW(evaluateRetrieval(in), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace mcr::trainer

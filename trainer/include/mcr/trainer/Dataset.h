@@ -1,0 +1,35 @@
+#pragma once
+// Studies in memory for training and evaluation: letterboxed 8-bit images and token ids.
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "mcr/image/GrayImage.h"
+#include "mcr/model/torch/MCRModel.h"
+#include "mcr/tokenizer/Tokenizer.h"
+#include "mcr/trainer/Manifest.h"
+
+namespace mcr::trainer {
+
+struct LoadedStudies {
+  std::vector<Study> studies;
+  torch::Tensor images;                    // (N, S, S) uint8, letterboxed
+  std::vector<std::vector<int64_t>> ids;   // tokenizer ids, [CLS] ... [SEP]
+  std::vector<int64_t> groups;             // equal = identical normalised report text
+  std::vector<std::string> skipped;        // "path: reason" for studies whose image failed to load
+  std::size_t size() const { return studies.size(); }
+};
+
+// A PNG, or a DICOM file (decoded and windowed by mcr_image), chosen by content.
+image::GrayImage loadStudyImage(const std::string& path);
+
+// Decodes every image (on `threads` threads) and tokenizes every report. Studies whose
+// image cannot be decoded are skipped and listed in `skipped`, never fatal.
+LoadedStudies loadStudies(std::vector<Study> studies, int imageSize, const tokenizer::Tokenizer& tok, int maxTokens,
+                          int threads);
+
+// The given rows as a batch (CPU tensors; ids padded to the longest report in the batch).
+model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::size_t>& rows);
+
+}  // namespace mcr::trainer

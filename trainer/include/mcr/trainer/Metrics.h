@@ -1,0 +1,58 @@
+#pragma once
+// Study-level retrieval metrics over embeddings (torch-free, so they are checked on
+// hand-made embeddings with known answers).
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mcr::trainer {
+
+struct RecallAtK {
+  double r1 = 0, r5 = 0, r10 = 0;
+};
+
+struct DirectionMetrics {
+  RecallAtK exact;
+  std::optional<RecallAtK> findings;  // absent when the manifest has no findings column
+};
+
+struct ProbeQuery {
+  std::string query;            // canonical text, e.g. "right pleural effusion"
+  std::vector<float> embedding; // dim values, L2-normalised
+  std::vector<bool> positive;   // per gallery image
+};
+
+struct ProbeResult {
+  std::string query;
+  std::size_t positives = 0;
+  double precisionAt10 = 0;
+  double random = 0;  // expected P@10 of a random ranking
+};
+
+struct EvalInputs {
+  std::size_t n = 0, dim = 0;
+  std::vector<float> images, texts;     // n x dim each, row i of both = study i
+  std::vector<std::string> exactKeys;   // normalised report text per study
+  std::vector<std::string> findingKeys; // canonical sorted finding set per study; empty vector = unknown
+  std::vector<ProbeQuery> probes;       // only classes with >= kMinProbePositives positives are scored
+};
+
+constexpr std::size_t kMinProbePositives = 5;
+
+struct RetrievalReport {
+  std::size_t n = 0;
+  DirectionMetrics i2t, t2i, randomI2t, randomT2i;
+  std::vector<ProbeResult> probes;  // scored probes only
+  std::optional<double> macroP10, randomMacroP10;
+  std::string toJson() const;   // the one-object shape
+  std::string toTable() const;  // human-readable, with the random baseline beside each number
+};
+
+// Throws std::invalid_argument when sizes disagree.
+RetrievalReport evaluateRetrieval(const EvalInputs& inputs);
+
+// Expected R@K of a random ranking for a query with `relevant` hits among n items.
+double randomRecallAtK(std::size_t n, std::size_t relevant, std::size_t k);
+
+}  // namespace mcr::trainer

@@ -1,0 +1,88 @@
+#include "mcr/trainer/Dataset.h"
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "mcr/image/DicomImageDecoder.h"
+#include "mcr/image/ImageOps.h"
+
+namespace mcr::trainer {
+
+image::GrayImage loadStudyImage(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot open image '" + path + "'");
+  char head[132] = {};
+  f.read(head, sizeof head);
+  const auto got = f.gcount();
+  if (got >= 8 && static_cast<unsigned char>(head[0]) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G')
+    return image::loadPng(path);
+  if (got >= 132 && std::string(head + 128, 4) == "DICM") return image::decodeDicomFile(path).image;
+  // DICOM without a preamble (rare, older files): let DCMTK decide.
+  return image::decodeDicomFile(path).image;
+}
+
+LoadedStudies loadStudies(std::vector<Study> studies, int imageSize, const tokenizer::Tokenizer& tok, int maxTokens,
+                          int threads) {
+  const std::size_t n = studies.size();
+  std::vector<image::GrayImage> boxed(n);
+  std::vector<std::string> error(n);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) {
+      try {
+        boxed[i] = image::letterbox(loadStudyImage(studies[i].imagePath), imageSize);
+      } catch (const std::exception& e) {
+        error[i] = studies[i].imagePath + ": " + e.what();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::max(1, threads); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+
+  LoadedStudies out;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < n; ++i) kept += error[i].empty() ? 1 : 0;
+  out.images = torch::empty({static_cast<int64_t>(kept), imageSize, imageSize}, torch::kUInt8);
+  std::map<std::string, int64_t> groupOf;
+  auto* dst = out.images.data_ptr<uint8_t>();
+  const std::size_t pixels = static_cast<std::size_t>(imageSize) * imageSize;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!error[i].empty()) {
+      out.skipped.push_back(error[i]);
+      continue;
+    }
+    for (std::size_t p = 0; p < pixels; ++p)
+      *dst++ = static_cast<uint8_t>(std::lround(std::clamp(boxed[i].pixels[p], 0.0f, 1.0f) * 255.0f));
+    out.ids.push_back(tok.encode(studies[i].reportText, static_cast<std::size_t>(maxTokens)));
+    auto g = groupOf.emplace(studies[i].reportText, static_cast<int64_t>(groupOf.size())).first->second;
+    out.groups.push_back(g);
+    out.studies.push_back(std::move(studies[i]));
+  }
+  return out;
+}
+
+model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::size_t>& rows) {
+  const auto b = static_cast<int64_t>(rows.size());
+  std::size_t longest = 0;
+  for (auto r : rows) longest = std::max(longest, data.ids[r].size());
+  model::TrainBatch batch;
+  auto index = torch::empty({b}, torch::kLong);
+  for (int64_t i = 0; i < b; ++i) index[i] = static_cast<int64_t>(rows[i]);
+  batch.images = data.images.index_select(0, index).unsqueeze(1).to(torch::kFloat).div_(255.0);
+  batch.ids = torch::full({b, static_cast<int64_t>(longest)}, tokenizer::kPadId, torch::kLong);
+  batch.groups = torch::empty({b}, torch::kLong);
+  auto ids = batch.ids.accessor<int64_t, 2>();
+  for (int64_t i = 0; i < b; ++i) {
+    const auto& row = data.ids[rows[i]];
+    for (std::size_t j = 0; j < row.size(); ++j) ids[i][j] = row[j];
+    batch.groups[i] = data.groups[rows[i]];
+  }
+  return batch;
+}
+
+}  // namespace mcr::trainer
