@@ -33,6 +33,12 @@ find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
 add_library(httplib INTERFACE)
 target_include_directories(httplib SYSTEM INTERFACE ${HTTPLIB_INCLUDE_DIR})
 target_link_libraries(httplib INTERFACE Threads::Threads)
+# Debian builds cpp-httplib as a compiled library (libcpp-httplib.so, CPPHTTPLIB_* options
+# baked in): link it so the header's declarations resolve.
+find_library(HTTPLIB_LIBRARY cpp-httplib)
+if(HTTPLIB_LIBRARY)
+  target_link_libraries(httplib INTERFACE ${HTTPLIB_LIBRARY})
+endif()
 
 if(MCR_WITH_TESTS OR MCR_WITH_BENCH)
   find_package(GTest REQUIRED)

@@ -12,8 +12,7 @@ double Anatomy::diaphragmY(int side, double x) const {
 }
 
 double Anatomy::lateralHalfWidth(double y) const {
-  const double base = std::min(costophrenicY(0), costophrenicY(1));
-  const double t = detail::clamp01((y - apexY) / std::max(0.05, base - apexY));
+  const double t = detail::clamp01((y - apexY) / std::max(0.05, ribcageBaseY - apexY));
   return thoraxHalfWidth * (0.60 + 0.40 * std::sqrt(t));
 }
 
@@ -40,6 +39,7 @@ Anatomy sampleAnatomy(std::uint64_t patientSeed) {
     a.domeX[s] = a.cx + a.sideSign(s) * a.thoraxHalfWidth * r.uniform(0.38, 0.48);
     a.domeCurvature[s] = r.uniform(2.4, 3.4);
   }
+  a.ribcageBaseY = std::min(a.costophrenicY(0), a.costophrenicY(1));
   const double ctr = r.uniform(0.40, 0.47);
   a.heartHalfWidth = ctr * a.thoraxHalfWidth;
   a.heartCenterX = a.cx + a.heartHalfWidth * r.uniform(0.25, 0.38);
@@ -292,7 +292,6 @@ void branch(Layer& vessels, const Anatomy& a, int side, double x, double y, doub
 }  // namespace
 
 void drawLungMarkings(Canvas& c, const Anatomy& a, std::uint64_t patientSeed) {
-  Rng rng(mixSeed(patientSeed, 0x7E55E1ULL));
   for (int s = 0; s < 2; ++s) {
     const double sg = a.sideSign(s);
     const double hx = a.hilumX[s], hy = a.hilumY[s];
@@ -300,6 +299,9 @@ void drawLungMarkings(Canvas& c, const Anatomy& a, std::uint64_t patientSeed) {
     ellipse(c.vessels, hx - sg * 0.005, hy, 0.025, 0.045, sg * 0.3, static_cast<float>(0.16 * a.vesselScale), Profile::Gaussian);
     const int primaries = 7;
     for (int k = 0; k < primaries; ++k) {
+      // One stream per primary branch: a finding that ends one branch early (a raised
+      // hemidiaphragm, a smaller lung) leaves the other branches and the other lung as they were.
+      Rng rng(mixSeed(patientSeed, 0x7E55E100ULL + static_cast<std::uint64_t>(s * 16 + k)));
       // Fan from up-and-out through lateral to down-and-in (angles in image space).
       const double t = (k + rng.uniform(-0.3, 0.3)) / (primaries - 1);
       const double base = -1.45 + t * 2.7;  // radians from "up" through "out" to "down"

@@ -43,7 +43,8 @@ Finding mapFinding(const Finding& raw) {
     return rename(raw, "epicardial fat pad");
   if (h == "mediastinum" && raw.has("lymph nodes")) return rename(raw, "lymphadenopathy", {"lymph nodes"});
   if (h == "mediastinum" && hasAny(raw, {"prominent", "enlarged"})) return rename(raw, "widened mediastinum");
-  if (h == "pulmonary artery" || h == "hypertension, pulmonary") return rename(raw, "enlarged pulmonary arteries");
+  if (h == "pulmonary artery" || h == "hypertension, pulmonary")
+    return rename(raw, "enlarged pulmonary arteries", {"enlarged", "prominent"});
   if ((h == "aorta" || h == "aorta, thoracic") && hasAny(raw, {"tortuous", "prominent", "enlarged"}))
     return rename(raw, "tortuous aorta", {"tortuous"});
   if (h == "aortic aneurysm") return rename(raw, "aortic aneurysm");

@@ -110,7 +110,6 @@ void writeImageDicom(const std::string& path, const Phantom& phantom, const Stud
   put(ds, DCM_SeriesNumber, "1", "SeriesNumber");
   put(ds, DCM_InstanceNumber, "1", "InstanceNumber");
   put(ds, DCM_PatientOrientation, "L\\F", "PatientOrientation");  // PA: columns to the patient's left, rows to the feet
-  put(ds, DCM_Laterality, "", "Laterality");
   put(ds, DCM_BurnedInAnnotation, "NO", "BurnedInAnnotation");
   const std::string spacing = formatMm(kFieldOfViewMm / phantom.size);
   put(ds, DCM_PixelSpacing, spacing + "\\" + spacing, "PixelSpacing");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "TestSupport.h"
 #include "mcr/image/DicomImageDecoder.h"
@@ -118,6 +119,69 @@ TEST(DicomErrors, TruncatedCopiesOfRealFiles) {
         }
       }
     }
+  }
+}
+
+// Raw deflate (PS3.5 A.5) in both directions, for rebuilding deflated files.
+std::vector<std::uint8_t> rawInflate(const std::uint8_t* data, std::size_t size) {
+  std::vector<std::uint8_t> out(8u << 20);
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, -MAX_WBITS), Z_OK);
+  z.next_in = const_cast<Bytef*>(data);
+  z.avail_in = static_cast<uInt>(size);
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  inflateEnd(&z);
+  return out;
+}
+
+std::vector<std::uint8_t> rawDeflate(const std::vector<std::uint8_t>& data) {
+  std::vector<std::uint8_t> out(data.size() + 4096);
+  z_stream z{};
+  EXPECT_EQ(deflateInit2(&z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  z.next_in = const_cast<Bytef*>(data.data());
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = out.data();
+  z.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+// Deflated data sets are inflated before DCMTK parses them. image_dfl re-deflated with
+// its Pixel Data length raised to 0x5A5A5A5A (as a fuzzer found) must give a typed error,
+// without DCMTK ever reading a filtered stream on which it would first allocate 1.5 GB.
+TEST(DicomErrors, DeflatedDataSetWithAbsurdLength) {
+  MCR_REQUIRE_TEST_DATA();
+  const std::vector<std::uint8_t> file = test::readBytes(test::dataFile("pydicom/image_dfl.dcm"));
+  ASSERT_GT(file.size(), 400u);
+  // The meta group follows the 128-byte preamble and "DICM"; its first element is the
+  // group length (0002,0000) UL, value at bytes 140..143.
+  const std::size_t groupLength = file[140] | (file[141] << 8) | (file[142] << 16) | (std::size_t{file[143]} << 24);
+  const auto metaEnd = static_cast<std::ptrdiff_t>(144 + groupLength);
+  std::vector<std::uint8_t> dataset = rawInflate(file.data() + metaEnd, file.size() - static_cast<std::size_t>(metaEnd));
+  const auto rebuild = [&](const std::vector<std::uint8_t>& ds) {
+    std::vector<std::uint8_t> out(file.begin(), file.begin() + metaEnd);
+    const std::vector<std::uint8_t> deflated = rawDeflate(ds);
+    out.insert(out.end(), deflated.begin(), deflated.end());
+    return out;
+  };
+  const std::vector<std::uint8_t> intact = rebuild(dataset);
+  EXPECT_NO_THROW(decodeDicomBuffer(intact.data(), intact.size())) << "the test must rebuild the file correctly";
+
+  const std::uint8_t pixelTag[] = {0xE0, 0x7F, 0x10, 0x00, 'O'};
+  const auto tag = std::search(dataset.begin(), dataset.end(), pixelTag, pixelTag + 5);
+  ASSERT_NE(tag, dataset.end());
+  std::fill(tag + 8, tag + 12, 0x5A);  // tag (4), VR (2), reserved (2), then the length
+  const std::vector<std::uint8_t> damaged = rebuild(dataset);
+  try {
+    decodeDicomBuffer(damaged.data(), damaged.size());
+    ADD_FAILURE() << "decoded a Pixel Data element longer than the file";
+  } catch (const DecodeError& e) {
+    EXPECT_EQ(e.code(), DecodeErrorCode::MissingPixelData) << e.what();
   }
 }
 

@@ -48,7 +48,7 @@ TEST(Concurrency, ReadersAndAWriter) {
   }
 
   std::mt19937 rng(22);
-  for (int b = 0; b < 60; ++b) {
+  for (int b = 0; b < 40; ++b) {
     std::vector<Item> items;
     auto vectors = testing::clustered(rng, 10, dim, 8);
     for (int i = 0; i < 10; ++i) {

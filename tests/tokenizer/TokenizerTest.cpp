@@ -137,6 +137,9 @@ TEST(WordPiece, MergesTheMostFrequentPairAndBreaksTiesLexicographically) {
   EXPECT_EQ(tied.back(), "ab");
   // Pairs seen once are not merged: the vocabulary stays smaller than asked.
   EXPECT_EQ(trainWordPiece({"ab cd"}, 1000)->vocabSize(), kNumSpecialTokens + 8);
+  // ... unless asked to fill the vocabulary: then "ab" and "cd" are merged too.
+  EXPECT_EQ(trainWordPiece({"ab cd"}, 1000, WordPieceTrainingOptions{1})->vocabSize(), kNumSpecialTokens + 8 + 2);
+  EXPECT_THROW(trainWordPiece({"ab cd"}, 1000, WordPieceTrainingOptions{0}), std::invalid_argument);
 }
 
 TEST(WordPiece, TruncationKeepsClsAndSep) {

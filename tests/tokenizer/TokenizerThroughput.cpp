@@ -39,6 +39,12 @@ int main(int argc, char** argv) {
     }
     std::printf("train vocabSize %zu -> %zu tokens: %.4f s (best of 3)\n", size, trained->vocabSize(), best);
   }
+  {
+    start = std::chrono::steady_clock::now();
+    const auto filled = tokenizer::trainWordPiece(texts, 8000, tokenizer::WordPieceTrainingOptions{1});
+    std::printf("train vocabSize 8000, minPairFrequency 1 -> %zu tokens: %.4f s\n", filled->vocabSize(),
+                secondsSince(start));
+  }
   const auto tokenizer = tokenizer::trainWordPiece(texts, 4000);
   std::size_t ids = 0;
   const int rounds = 20;

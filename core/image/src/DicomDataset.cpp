@@ -9,9 +9,11 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
 #include "DcmtkCodecs.h"
+#include "DeflatedDataset.h"
 #include "MemoryInputStream.h"
 
 namespace mcr::image::detail {
@@ -33,25 +35,40 @@ long intOf(DcmDataset& ds, const DcmTagKey& tag) {
   return -1;
 }
 
-std::unique_ptr<DcmFileFormat> readFromMemory(const void* data, std::size_t size) {
+// Reads the whole object. Deflated data sets are inflated first (DeflatedDataset.h);
+// returns the transfer syntax the file declares.
+E_TransferSyntax readFromMemory(const void* data, std::size_t size, ParsedDicom& parsed) {
   if (data == nullptr || size == 0) fail(DecodeErrorCode::Corrupt, "empty input");
-  auto file = std::make_unique<DcmFileFormat>();
-  MemoryInputStream stream(data, size);
-  file->transferInit();
-  const OFCondition status = file->read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
-  file->transferEnd();
+  const auto* bytes = static_cast<const std::uint8_t*>(data);
+  parsed.file = std::make_unique<DcmFileFormat>();
+  DcmDataset* ds = parsed.file->getDataset();
+  OFCondition status;
+  E_TransferSyntax declared = EXS_Unknown;
+  const MetaHeader meta = scanMetaHeader(bytes, size);
+  if (meta.found && meta.transferSyntaxUid == UID_DeflatedExplicitVRLittleEndianTransferSyntax) {
+    parsed.inflated = inflateDataset(bytes + meta.datasetOffset, size - meta.datasetOffset);
+    MemoryInputStream stream(parsed.inflated.data(), parsed.inflated.size());
+    ds->transferInit();
+    status = ds->read(stream, EXS_LittleEndianExplicit, EGL_noChange, DCM_MaxReadLength);
+    ds->transferEnd();
+    declared = EXS_DeflatedLittleEndianExplicit;
+  } else {
+    MemoryInputStream stream(data, size);
+    parsed.file->transferInit();
+    status = parsed.file->read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
+    parsed.file->transferEnd();
+    ds = parsed.file->getDataset();
+    if (ds != nullptr) declared = ds->getOriginalXfer();
+  }
   if (status.bad()) {
-    DcmDataset* ds = file->getDataset();
     // The parser had reached the pixel data when the bytes ran out (or went wrong).
     if (ds != nullptr && ds->tagExists(DCM_PixelData)) {
       fail(DecodeErrorCode::MissingPixelData, std::string("truncated or damaged pixel data: ") + status.text());
     }
     fail(DecodeErrorCode::Corrupt, std::string("not parseable as DICOM: ") + status.text());
   }
-  if (file->getDataset() == nullptr || file->getDataset()->card() == 0) {
-    fail(DecodeErrorCode::Corrupt, "no DICOM data set in the input");
-  }
-  return file;
+  if (ds == nullptr || ds->card() == 0) fail(DecodeErrorCode::Corrupt, "no DICOM data set in the input");
+  return declared;
 }
 
 void checkPixelDataPresent(DcmDataset& ds, const DecodeFacts& facts) {
@@ -127,11 +144,10 @@ void checkPixelDataComplete(DcmDataset& ds, const DcmXfer& syntax, const DecodeF
 ParsedDicom parseImageDataset(const void* data, std::size_t size) {
   ensureDcmtkCodecsRegistered();
   ParsedDicom parsed;
-  parsed.file = readFromMemory(data, size);
+  const E_TransferSyntax xfer = readFromMemory(data, size, parsed);
   DcmDataset& ds = *parsed.file->getDataset();
 
   DecodeFacts& facts = parsed.facts;
-  const E_TransferSyntax xfer = ds.getOriginalXfer();
   const DcmXfer syntax(xfer);
   facts.transferSyntaxUid = syntax.getXferID();
   facts.transferSyntaxName = syntax.getXferName();

@@ -2,7 +2,9 @@
 // Step 1 of decoding: bytes -> a parsed DCMTK file format and the header facts, with
 // every structural problem turned into a typed DecodeError.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "mcr/image/DicomImageDecoder.h"
 
@@ -11,6 +13,9 @@ class DcmFileFormat;
 namespace mcr::image::detail {
 
 struct ParsedDicom {
+  // A deflated data set, inflated (DeflatedDataset.h); declared before `file`, which may
+  // still read deferred values from it, so that it is destroyed after it.
+  std::vector<std::uint8_t> inflated;
   std::unique_ptr<DcmFileFormat> file;
   DecodeFacts facts;   // everything but the window, read before any decompression
   int samplesPerPixel = 1;

@@ -138,7 +138,7 @@ DecodedImage decodeDicomFile(const std::string& path) {
   try {
     return decodeDicomBuffer(bytes.data(), bytes.size());
   } catch (const DecodeError& e) {
-    throw DecodeError(e.code(), path + ": " + e.what());
+    throw DecodeError(e.code(), path + ": " + detail::withoutCodePrefix(e));
   }
 }
 

@@ -1,13 +1,17 @@
 #pragma once
-// Whole-file reads for the decoders: a missing or unreadable path is a typed error.
+// Helpers shared by the DICOM and PNG decoders.
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "mcr/image/DicomImageDecoder.h"
+
 namespace mcr::image::detail {
 
-// Throws DecodeError(FileNotReadable) when the file cannot be opened or read, and
-// DecodeError(BadDimensions) never: size limits are the decoders' business.
+// The whole file; DecodeError(FileNotReadable) when it cannot be opened or read.
 std::vector<std::uint8_t> readFileBytes(const std::string& path);
+
+// The message of `e` without its leading "<code>: ", to re-throw it with more context.
+std::string withoutCodePrefix(const DecodeError& e);
 
 }  // namespace mcr::image::detail

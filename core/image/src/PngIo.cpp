@@ -123,7 +123,7 @@ GrayImage loadPng(const std::string& path) {
   try {
     return decodePngBuffer(bytes.data(), bytes.size());
   } catch (const DecodeError& e) {
-    throw DecodeError(e.code(), path + ": " + e.what());
+    throw DecodeError(e.code(), path + ": " + detail::withoutCodePrefix(e));
   }
 }
 

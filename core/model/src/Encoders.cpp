@@ -66,7 +66,7 @@ MlmHeadImpl::MlmHeadImpl(const ModelConfig& c) {
 }
 
 torch::Tensor MlmHeadImpl::forward(const torch::Tensor& hidden) {
-  return decoder->forward(norm->forward(torch::gelu(dense->forward(hidden))));
+  return decoder->forward(applyNorm(norm, torch::gelu(dense->forward(hidden))));
 }
 
 }  // namespace mcr::model

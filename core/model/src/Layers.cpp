@@ -32,8 +32,8 @@ BlockImpl::BlockImpl(int dim, int heads, int mlpRatio) {
 }
 
 torch::Tensor BlockImpl::forward(torch::Tensor x, const torch::Tensor& keyPadding) {
-  x = x + attn->forward(norm1->forward(x), keyPadding);
-  return x + fc2->forward(torch::gelu(fc1->forward(norm2->forward(x))));
+  x = x + attn->forward(applyNorm(norm1, x), keyPadding);
+  return x + fc2->forward(torch::gelu(fc1->forward(applyNorm(norm2, x))));
 }
 
 TransformerImpl::TransformerImpl(int dim, int depth, int heads, int mlpRatio) {
@@ -44,7 +44,7 @@ TransformerImpl::TransformerImpl(int dim, int depth, int heads, int mlpRatio) {
 
 torch::Tensor TransformerImpl::forward(torch::Tensor x, const torch::Tensor& keyPadding) {
   for (const auto& block : *blocks) x = block->as<Block>()->forward(x, keyPadding);
-  return norm->forward(x);
+  return applyNorm(norm, x);
 }
 
 TokenMappingImpl::TokenMappingImpl(int in, int hidden, int out) {
@@ -60,7 +60,7 @@ AttentionPoolImpl::AttentionPoolImpl(int dim) {
 }
 
 torch::Tensor AttentionPoolImpl::weights(const torch::Tensor& x, const torch::Tensor& valid) {
-  auto s = score->forward(norm->forward(x)).squeeze(-1).to(torch::kFloat);  // (B, N)
+  auto s = score->forward(applyNorm(norm, x)).squeeze(-1).to(torch::kFloat);  // (B, N)
   if (valid.defined()) s = s.masked_fill(valid.logical_not(), -std::numeric_limits<float>::infinity());
   return torch::softmax(s, -1);
 }

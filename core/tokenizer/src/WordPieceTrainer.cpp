@@ -21,10 +21,6 @@ using detail::kContinuationPrefix;
 using SymbolId = int32_t;
 using PairKey = uint64_t;
 
-// A pair must occur at least this often (counting word frequencies) to be merged: merging
-// pairs seen once only memorises single words.
-constexpr int64_t kMinPairFrequency = 2;
-
 PairKey pairKey(SymbolId left, SymbolId right) {
   return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) | static_cast<uint32_t>(right);
 }
@@ -39,9 +35,9 @@ struct Word {
 class MergeTrainer {
  public:
   MergeTrainer(std::vector<Word> words, std::vector<std::string> symbols, std::size_t targetSize,
-               std::vector<std::string> vocabulary)
+               int64_t minPairFrequency, std::vector<std::string> vocabulary)
       : words_(std::move(words)), symbols_(std::move(symbols)), targetSize_(targetSize),
-        vocabulary_(std::move(vocabulary)) {
+        minPairFrequency_(minPairFrequency), vocabulary_(std::move(vocabulary)) {
     for (SymbolId id = 0; id < static_cast<SymbolId>(symbols_.size()); ++id) symbolIds_.emplace(symbols_[id], id);
     for (const auto& token : vocabulary_) inVocabulary_.emplace(token, true);
   }
@@ -57,7 +53,7 @@ class MergeTrainer {
         if (current > 0) queue_.push({current, best.key});
         continue;
       }
-      if (current < kMinPairFrequency) break;  // the queue's best is too rare; so is everything else
+      if (current < minPairFrequency_) break;  // the queue's best is too rare; so is everything else
       merge(best.key);
     }
     return std::move(vocabulary_);
@@ -156,6 +152,7 @@ class MergeTrainer {
   std::vector<std::string> symbols_;  // spelling of every symbol, "##" for continuations
   std::unordered_map<std::string, SymbolId> symbolIds_;
   std::size_t targetSize_;
+  int64_t minPairFrequency_;
   std::vector<std::string> vocabulary_;
   std::unordered_map<std::string, bool> inVocabulary_;
   std::unordered_map<PairKey, int64_t> pairCounts_;
@@ -178,10 +175,13 @@ bool splitCharacters(const std::string& word, std::vector<std::string>& characte
 
 }  // namespace
 
-std::unique_ptr<Tokenizer> trainWordPiece(const std::vector<std::string>& corpus, std::size_t vocabSize) {
+std::unique_ptr<Tokenizer> trainWordPiece(const std::vector<std::string>& corpus, std::size_t vocabSize,
+                                          const WordPieceTrainingOptions& options) {
   if (vocabSize <= kNumSpecialTokens)
     throw std::invalid_argument("tokenizer vocabSize must exceed the " + std::to_string(kNumSpecialTokens) +
                                 " special tokens, got " + std::to_string(vocabSize));
+  if (options.minPairFrequency < 1)
+    throw std::invalid_argument("minPairFrequency must be at least 1, got " + std::to_string(options.minPairFrequency));
   // Word frequencies, then words in lexicographic order so nothing depends on hashing.
   std::unordered_map<std::string, int64_t> frequencies;
   std::string word;
@@ -243,7 +243,8 @@ std::unique_ptr<Tokenizer> trainWordPiece(const std::vector<std::string>& corpus
     }
     if (usable) words.push_back(std::move(entry));
   }
-  MergeTrainer trainer(std::move(words), std::move(symbols), vocabSize, std::move(vocabulary));
+  MergeTrainer trainer(std::move(words), std::move(symbols), vocabSize, options.minPairFrequency,
+                       std::move(vocabulary));
   return std::make_unique<detail::WordPieceTokenizer>(trainer.run());
 }
 

@@ -166,10 +166,8 @@ TEST_F(MainScenario, EveryErrorResponse) {
 
 TEST_F(MainScenario, UploadedDicomAndPngFindTheStoredImage) {
   OrthancServer& server = *server_;
-  fs::path image;
-  for (const auto& f : data_->studies[0].files)
-    if (mcr::image::decodeDicomFile(f.string()).facts.modality != "SR") image = f;
-  ASSERT_FALSE(image.empty());
+  ASSERT_FALSE(data_->studies[0].imageFiles.empty());
+  fs::path image = data_->studies[0].imageFiles.front();
   auto stored = server.post("/instances", readFile(image), "application/dicom");  // already there: same id
   std::string instance = str(stored.json(), "ID");
 
@@ -230,7 +228,7 @@ TEST_F(MainScenario, CorruptAndUnsupportedInstancesAreKeptAndCounted) {
     auto raw = server.post("/instances", readFile(j2k), "application/dicom");
     ASSERT_EQ(raw.status, 200) << raw.body;
     auto relabelled = server.post("/instances/" + str(raw.json(), "ID") + "/modify",
-                                  R"({"Replace": {"Modality": "CR"}, "Force": true, "Transcode": "1.2.840.10008.1.2.4.90"})");
+                                  R"({"Replace": {"Modality": "CR", "SOPInstanceUID": "1.2.3.4.5.6.7.8.2"}, "Force": true})");
     if (relabelled.status == 200) {
       auto again = server.post("/instances", relabelled.body, "application/dicom");
       if (again.status == 200) j2kId = str(again.json(), "ID");

@@ -93,8 +93,13 @@ const TestData& testData(int studies) {
     SynthStudy& study = byUid[uid.c_str()];
     study.studyInstanceUid = uid.c_str();
     study.files.push_back(entry.path());
-    if (modality == "SR") ++study.reports;
-    else ++study.images;
+    if (modality == "SR") {
+      ++study.reports;
+      study.reportFiles.push_back(entry.path());
+    } else {
+      ++study.images;
+      study.imageFiles.push_back(entry.path());
+    }
   }
   for (auto& [uid, study] : byUid) data->studies.push_back(std::move(study));
   if (data->studies.empty()) throw std::runtime_error("mcr-synth produced no DICOM files in " + synthOut.string());

@@ -12,6 +12,8 @@ namespace fs = std::filesystem;
 struct SynthStudy {
   std::string studyInstanceUid;
   std::vector<fs::path> files;  // every DICOM file of the study
+  std::vector<fs::path> imageFiles;
+  std::vector<fs::path> reportFiles;
   int images = 0;               // CR/DX instances
   int reports = 0;              // SR instances
 };

@@ -21,6 +21,7 @@ struct Anatomy {
   double cx = 0.5;             // midline
   double rotationDeg = 0;      // applied to the whole projection at the end
   double thoraxHalfWidth = 0.34;   // inner ribcage half width at the costophrenic angles
+  double ribcageBaseY = 0.72;      // where the ribcage reaches thoraxHalfWidth (fixed per patient)
   double bodyHalfWidth = 0.41;
   double apexY = 0.115;        // lung apices
   double domeY[2] = {0.64, 0.66};   // top of each hemidiaphragm

@@ -53,8 +53,12 @@ struct DecodedImage {
   DecodeFacts facts;
 };
 
-// Thread-safe; registers DCMTK's codecs once.
+// Thread-safe; registers DCMTK's codecs once. Decodes the FIRST frame only (facts.frames
+// says how many there are). VOI: the first VOI LUT, else the first window with width >= 1,
+// else the 1st..99th percentile of the modality values (colour images: always the
+// percentiles of BT.601 luminance). MONOCHROME1 is inverted. Throws only DecodeError.
+// Policy details and tested files: docs/decoding.md.
 DecodedImage decodeDicomBuffer(const void* data, std::size_t size);
-DecodedImage decodeDicomFile(const std::string& path);
+DecodedImage decodeDicomFile(const std::string& path);  // FileNotReadable if it cannot be read
 
 }  // namespace mcr::image

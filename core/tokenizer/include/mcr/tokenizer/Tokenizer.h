@@ -41,7 +41,15 @@ class Tokenizer {
 std::vector<std::string> preTokenize(std::string_view text);
 
 // Learns a vocabulary from report texts; deterministic for a given corpus and size.
-std::unique_ptr<Tokenizer> trainWordPiece(const std::vector<std::string>& corpus, std::size_t vocabSize);
+// vocabSize is a maximum (special tokens included): merging stops earlier when no pair
+// of pieces occurs minPairFrequency times. Throws std::invalid_argument for vocabSize <= 5
+// or a corpus without a single valid character. Algorithm: docs/tokenizer.md.
+struct WordPieceTrainingOptions {
+  // 2: a pair seen once would only memorise one word. 1: fill vocabSize if at all possible.
+  int64_t minPairFrequency = 2;
+};
+std::unique_ptr<Tokenizer> trainWordPiece(const std::vector<std::string>& corpus, std::size_t vocabSize,
+                                          const WordPieceTrainingOptions& options = {});
 // Throws std::runtime_error naming the problem for malformed input.
 std::unique_ptr<Tokenizer> deserializeTokenizer(const std::string& serialized);
 

@@ -55,6 +55,12 @@ struct AttentionPoolImpl : torch::nn::Module {
 };
 TORCH_MODULE(AttentionPool);
 
+// LayerNorm in the dtype of its own weights: under bf16 autocast (fp32 weights) the
+// input is promoted to fp32; in a model converted to bf16 it stays bf16.
+inline torch::Tensor applyNorm(torch::nn::LayerNorm& norm, const torch::Tensor& x) {
+  return norm->forward(x.to(norm->weight.scalar_type()));
+}
+
 // Xavier-uniform Linear weights, zero biases, N(0, 0.02) embeddings: the ViT/BERT defaults.
 void initTransformerWeights(torch::nn::Module& module);
 
