@@ -37,8 +37,8 @@ std::unique_lock<std::shared_mutex> VectorIndexImpl::exclusiveLock() const {
 
 void VectorIndexImpl::checkUsable() const {
   if (failed_) {
-    throw IndexError("index '" + directory_ + "' failed while applying a logged change; reopen it "
-                     "(the log replay restores a consistent state)");
+    throw IndexError("index '" + directory_ + "' stopped accepting calls after a failed write (I/O or "
+                     "memory error); reopen it: the snapshot and log restore a consistent state");
   }
 }
 
@@ -291,7 +291,7 @@ std::vector<std::string> VectorIndexImpl::verify() const {
   std::lock_guard<std::mutex> writer(writeMutex_);
   auto shared = readLock();
   std::vector<std::string> problems;
-  if (failed_) problems.push_back("the index failed while applying a logged change (reopen it)");
+  if (failed_) problems.push_back("the index stopped after a failed write (reopen it)");
   for (const SpaceState& state : spaces_) {
     const std::string where = std::string(toString(state.catalog.space())) + ": ";
     state.catalog.check(problems);

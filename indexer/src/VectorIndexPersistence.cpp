@@ -283,14 +283,26 @@ void VectorIndexImpl::compactLocked() {
   }
   const std::string nextLog = path(logFileName(next));
   LogWriter::create(nextLog, directory_, identity(next));
-  durableRename(temporary, snapshotPath, directory_);
+  auto nextWriter = std::make_unique<LogWriter>(nextLog, FileReader(nextLog).size(), 0);
+  try {
+    durableRename(temporary, snapshotPath, directory_);
+  } catch (...) {
+    // The rename may or may not have reached the disk: appending to either log could now
+    // lose acknowledged writes, so refuse writes until the index is reopened.
+    failed_ = true;
+    throw;
+  }
   const std::string oldLog = log_->path();
-  log_ = std::make_unique<LogWriter>(nextLog, FileReader(nextLog).size(), 0);
+  log_ = std::move(nextWriter);
   generation_ = next;
   logRecords_ = 0;
   logBytes_ = log_->bytes();
-  removeFileIfExists(oldLog);
   snapshotBytes_ = FileReader(snapshotPath).size();
+  try {
+    removeFileIfExists(oldLog);  // open() removes it too, if this fails
+  } catch (const std::exception& e) {
+    warn(e.what());
+  }
 }
 
 }  // namespace detail

@@ -192,7 +192,7 @@ void drawAnatomy(Canvas& c, const Anatomy& a, std::uint64_t patientSeed) {
       }
       // Arms beside the chest, a gap of air below the axillae.
       const double armX = std::fabs(x - a.cx) - (a.bodyHalfWidth + 0.035 + 0.05 * smoothstep(0.3, 0.1, y));
-      if (armX > -0.02) tissue = std::max(tissue, 0.3 + 0.25 * smoothstep(0.0, 0.04, armX));
+      if (armX > -0.02) tissue = std::max(tissue, 0.12 + 0.43 * smoothstep(-0.01, 0.04, armX));
       c.tissue.v[i] = static_cast<float>(tissue * a.softTissue);
       const double lungR = x < a.cx ? lungMembershipRow(a, 0, x, y, rowLateral) : 0.0;
       const double lungL = x >= a.cx ? lungMembershipRow(a, 1, x, y, rowLateral) : 0.0;
@@ -239,9 +239,9 @@ void drawAnatomy(Canvas& c, const Anatomy& a, std::uint64_t patientSeed) {
   for (int k = 0; vertebraCentreY(a, k) < 1.0 + vh; ++k) {
     const double yc = vertebraCentreY(a, k);
     const double sx = a.spineX(yc);
-    box(c.bone, sx, yc, a.spineHalfWidth, vh * 0.40, 0, 0.07f, Profile::Sphere);
+    box(c.bone, sx, yc, a.spineHalfWidth, vh * 0.40, 0, 0.05f, Profile::Sphere);
     for (int s = 0; s < 2; ++s)
-      ellipse(c.bone, sx + (s ? 1 : -1) * a.spineHalfWidth * 0.72, yc - vh * 0.17, 0.007, 0.011, 0, 0.08f, Profile::Shell);
+      ellipse(c.bone, sx + (s ? 1 : -1) * a.spineHalfWidth * 0.72, yc - vh * 0.17, 0.007, 0.011, 0, 0.07f, Profile::Shell);
     ellipse(c.bone, sx, yc + vh * 0.08, 0.005, 0.012, 0, 0.06f, Profile::Sphere);
   }
   // Ribs: posterior arcs from the spine, anterior arcs fainter, ten a side.
@@ -249,7 +249,7 @@ void drawAnatomy(Canvas& c, const Anatomy& a, std::uint64_t patientSeed) {
     const double sg = a.sideSign(s);
     for (int k = 0; k < kRibCount; ++k) {
       const RibPath rib = ribPath(a, s, k);
-      ribBand(c.bone, rib.start, rib.end, [&](double t) { return rib.y(t); }, rib.halfThick, 0.2f);
+      ribBand(c.bone, rib.start, rib.end, [&](double t) { return rib.y(t); }, rib.halfThick, 0.15f);
       // Anterior rib: from the lateral wall down and medially to the costal cartilage.
       const double yl = rib.y(1.0);
       const double medialEnd = a.cx + sg * (0.09 + 0.01 * k);
@@ -277,7 +277,7 @@ void branch(Layer& vessels, const Anatomy& a, int side, double x, double y, doub
   if (depth > 0 && lungMembership(a, side, ex, ey) < 0.2) return;
   // Slightly curved vessel: two half segments with a bend.
   const double mx = (x + ex) / 2 + rng.normal(0, length * 0.08), my = (y + ey) / 2 + rng.normal(0, length * 0.08);
-  const float value = static_cast<float>(0.11 * r / 0.005);
+  const float value = static_cast<float>(0.11 * std::pow(r / 0.005, 1.3));
   segment(vessels, x, y, mx, my, r, r * 0.9, value, Profile::Sphere);
   segment(vessels, mx, my, ex, ey, r * 0.9, r * 0.8, value, Profile::Sphere);
   if (depth >= 4 || r < 0.0012) return;

@@ -22,7 +22,10 @@ std::map<std::string, Sign>& registry() {
 void ensureRegistered() {
   static std::once_flag once;
   std::call_once(once, [] {
+    registerHeartSigns();
+    registerPleuraSigns();
     registerLungSigns();
+    registerAirSigns();
     registerBodySigns();
     registerDeviceSigns();
   });
@@ -99,7 +102,8 @@ std::vector<std::uint16_t> expose(Canvas& c, const Anatomy& a, Rng& rng) {
     const double d = kMaxDensity * k / kTable;
     const double v = std::pow(clamp01((1 - std::exp(-g * d)) * inv), a.gamma);
     curve[k] = static_cast<float>(v);
-    noiseScale[k] = static_cast<float>(a.noise * (0.4 + 0.6 * std::sqrt(v)));
+    // Bigger pixels collect more quanta: noise per pixel scales with the pixel pitch.
+    noiseScale[k] = static_cast<float>(a.noise * (n / 512.0) * (0.4 + 0.6 * std::sqrt(v)));
   }
   const int marginL = static_cast<int>(a.collimation[0] * n), marginT = static_cast<int>(a.collimation[1] * n);
   const int marginR = n - static_cast<int>(a.collimation[2] * n), marginB = n - static_cast<int>(a.collimation[3] * n);

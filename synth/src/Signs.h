@@ -25,10 +25,19 @@ struct Sign {
 const Sign* findSign(const std::string& name);
 
 // Registration helpers implemented per file.
+void registerHeartSigns();
+void registerPleuraSigns();
 void registerLungSigns();
+void registerAirSigns();
 void registerBodySigns();
 void registerDeviceSigns();
 void registerSign(const std::string& name, Sign sign);
+
+// Signs shared between files: perihilar haze and septal lines (oedema, heart failure),
+// right paratracheal widening (adenopathy, paratracheal opacity).
+void perihilarHaze(Canvas& c, const Anatomy& a, double strength, Rng& r);
+void kerleyLines(Canvas& c, const Anatomy& a, int count, Rng& r);
+bool paratrachealWidening(Canvas& c, const Anatomy& a, Rng& r);
 
 // Shared geometry helpers.
 struct Region {

@@ -1,31 +1,11 @@
-// Signs of the heart, mediastinum, pleura and lungs.
+// Signs of the lung parenchyma, airways and lung volumes.
 #include <algorithm>
 #include <cmath>
 
 #include "Signs.h"
 
 namespace mcr::synth::detail {
-namespace {
-
-using Q = Qualifiers;
-
-// ---- heart and mediastinum -------------------------------------------------------------
-bool cardiomegalyAdjust(Anatomy& a, const Finding&, const Q& q, Rng&) {
-  const double ctr = 0.52 + 0.18 * severityOr(q, 0.45);
-  const double old = a.heartHalfWidth;
-  a.heartHalfWidth = std::max(a.heartHalfWidth, ctr * a.thoraxHalfWidth);
-  a.heartCenterX += (a.heartHalfWidth - old) * 0.45;  // the left ventricle grows leftwards
-  a.heartHalfHeight *= 1.0 + 0.25 * (a.heartHalfWidth - old) / a.thoraxHalfWidth;
-  return true;
-}
-
-bool pericardialEffusionAdjust(Anatomy& a, const Finding& f, const Q& q, Rng& r) {
-  cardiomegalyAdjust(a, f, q, r);
-  a.heartHalfWidth *= 1.08;
-  a.heartHalfHeight *= 1.12;  // globular "water bottle" silhouette
-  return true;
-}
-
+// Shared with the heart signs (declared in Signs.h).
 void perihilarHaze(Canvas& c, const Anatomy& a, double strength, Rng& r) {
   for (int s = 0; s < 2; ++s) {
     const double sg = a.sideSign(s);
@@ -46,98 +26,6 @@ void kerleyLines(Canvas& c, const Anatomy& a, int count, Rng& r) {
   }
 }
 
-bool heartFailureAdjust(Anatomy& a, const Finding& f, const Q& q, Rng& r) {
-  Q mild = q;
-  mild.severity = std::max(0.45, severityOr(q, 0.5));
-  return cardiomegalyAdjust(a, f, mild, r);
-}
-bool heartFailureDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  perihilarHaze(c, a, severityOr(q, 0.5), r);
-  kerleyLines(c, a, 5, r);
-  return true;
-}
-
-bool atrialEnlargementDraw(Canvas& c, const Anatomy& a, const Finding&, const Q&, Rng&) {
-  // Left atrial enlargement: a double density inside the right heart border.
-  ellipse(c.extra, a.heartCenterX - a.heartHalfWidth * 0.35, a.heartCenterY - a.heartHalfHeight * 0.35, 0.05, 0.04,
-          0.2, 0.12f, Profile::Sphere);
-  return true;
-}
-
-bool epicardialFatDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  for (int s : sidesOf(q, r)) {
-    const double x = s == 1 ? a.heartCenterX + a.heartHalfWidth * 0.95 : a.heartCenterX - a.heartHalfWidth * 0.95;
-    ellipse(c.fill, x, a.diaphragmY(s, x) - 0.02, 0.03, 0.022, 0, 0.55f, Profile::Gaussian, Blend::Max);
-  }
-  return true;
-}
-
-bool widenedMediastinumAdjust(Anatomy& a, const Finding&, const Q& q, Rng&) {
-  const double k = 1.3 + 0.4 * severityOr(q, 0.5);
-  a.mediastinumRight *= k;
-  a.mediastinumLeft *= k;
-  a.knobX += a.mediastinumLeft * (1 - 1 / k);
-  return true;
-}
-
-bool pulmonaryArteriesDraw(Canvas& c, const Anatomy& a, const Finding&, const Q&, Rng&) {
-  for (int s = 0; s < 2; ++s)
-    ellipse(c.extra, a.hilumX[s], a.hilumY[s], 0.022, 0.04, a.sideSign(s) * 0.3, 0.2f, Profile::Sphere);
-  // Convex pulmonary artery segment below the aortic knob.
-  disc(c.fill, a.cx + a.mediastinumLeft + 0.012, a.knobY + 0.07, 0.026, 1.0f, Profile::Sphere, Blend::Max);
-  return true;
-}
-
-bool tortuousAortaAdjust(Anatomy& a, const Finding&, const Q& q, Rng&) {
-  const double k = 1.15 + 0.3 * severityOr(q, 0.5);
-  a.knobRadius *= k;
-  a.knobX += 0.01 * k;
-  return true;
-}
-bool tortuousAortaDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng&) {
-  // The descending aorta bows laterally behind the heart.
-  const double bow = 0.02 + 0.02 * severityOr(q, 0.5);
-  std::vector<double> path;
-  for (int k = 0; k <= 10; ++k) {
-    const double t = k / 10.0;
-    path.push_back(a.knobX + std::sin(M_PI * t) * bow - 0.01 * t);
-    path.push_back(a.knobY + t * (a.heartCenterY + 0.05 - a.knobY));
-  }
-  polyline(c.fill, path, 0.018, 1.0f, Profile::Solid);
-  return true;
-}
-
-bool aneurysmAdjust(Anatomy& a, const Finding&, const Q&, Rng&) {
-  a.knobRadius *= 1.9;
-  a.knobX += a.knobRadius * 0.35;
-  return true;
-}
-
-bool aorticCalcificationDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  // Curvilinear calcium in the wall of the aortic knob.
-  std::vector<double> arc;
-  const double from = -2.6 + r.uniform(-0.2, 0.2), to = -0.6 + r.uniform(-0.2, 0.2);
-  for (int k = 0; k <= 12; ++k) {
-    const double t = from + (to - from) * k / 12.0;
-    arc.push_back(a.knobX + std::cos(t) * a.knobRadius * 0.92);
-    arc.push_back(a.knobY + std::sin(t) * a.knobRadius * 0.92);
-  }
-  polyline(c.metal, arc, 0.0022, static_cast<float>(0.35 + 0.25 * severityOr(q, 0.5)), Profile::Sphere);
-  return true;
-}
-
-void hilarNodes(Canvas& c, const Anatomy& a, int s, double size, Rng& r) {
-  const double sg = a.sideSign(s);
-  for (int k = 0; k < 3; ++k)
-    disc(c.extra, a.hilumX[s] + sg * r.uniform(0.0, 0.025), a.hilumY[s] + r.uniform(-0.035, 0.035),
-         size * r.uniform(0.7, 1.1), 0.22f, Profile::Sphere);
-}
-
-bool hilarEnlargementDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  for (int s : sidesOf(q, r, true)) hilarNodes(c, a, s, 0.02 + 0.01 * severityOr(q, 0.5), r);
-  return true;
-}
-
 bool paratrachealWidening(Canvas& c, const Anatomy& a, Rng& r) {
   ellipse(c.fill, a.cx - a.mediastinumRight - 0.012, a.carinaY - 0.05, 0.022, 0.05, 0, 1.0f, Profile::Sphere, Blend::Max);
   ellipse(c.extra, a.cx - a.mediastinumRight - 0.01, a.carinaY - 0.05 + r.normal(0, 0.005), 0.02, 0.045, 0, 0.12f,
@@ -145,129 +33,9 @@ bool paratrachealWidening(Canvas& c, const Anatomy& a, Rng& r) {
   return true;
 }
 
-bool lymphadenopathyDraw(Canvas& c, const Anatomy& a, const Finding& f, const Q& q, Rng& r) {
-  if (q.zone == Zone::Paratracheal || f.has("mediastinum")) return paratrachealWidening(c, a, r);
-  for (int s : sidesOf(q, r, true)) hilarNodes(c, a, s, 0.022, r);
-  return true;
-}
+namespace {
 
-bool sarcoidosisDraw(Canvas& c, const Anatomy& a, const Finding&, const Q&, Rng& r) {
-  hilarNodes(c, a, 0, 0.025, r);
-  hilarNodes(c, a, 1, 0.025, r);
-  return paratrachealWidening(c, a, r);
-}
-
-bool shiftAdjust(Anatomy& a, const Finding& f, const Q& q, Rng& r) {
-  const int s = (q.side == Side::Unspecified) ? (r.chance(0.5) ? 0 : 1) : (q.side == Side::Left ? 1 : 0);
-  a.mediastinalShift += a.sideSign(s) * (0.02 + 0.02 * severityOr(q, 0.5));
-  (void)f;
-  return true;
-}
-
-// ---- pleura ----------------------------------------------------------------------------
-// Fluid layering in the pleural space: a basal opacity with a meniscus (higher laterally),
-// or a flat air-fluid level when air is present too.
-void effusion(Canvas& c, const Anatomy& a, int s, double height, bool flatLevel) {
-  const double sg = a.sideSign(s);
-  const int n = c.n;
-  const double top = a.domeY[s] + 0.015 - height - 0.6 * height;
-  const int y0 = std::max(0, static_cast<int>(top * n) - 2);
-  for (int py = y0; py < n; ++py) {
-    const double y = (py + 0.5) / n;
-    for (int px = 0; px < n; ++px) {
-      const double x = (px + 0.5) / n;
-      const double lateral = sg * (x - a.cx);
-      if (lateral < 0) continue;
-      const double reachOut = clamp01(lateral / a.thoraxHalfWidth);
-      const double level = flatLevel ? a.domeY[s] + 0.02 - height
-                                     : a.domeY[s] + 0.02 - height - 0.6 * height * reachOut * reachOut;
-      const double soft = flatLevel ? 0.003 : 0.012 + 0.02 * height;
-      const double f = smoothstep(level - soft, level + soft, y);
-      if (f <= 0) continue;
-      const std::size_t i = static_cast<std::size_t>(py) * n + px;
-      c.fill.v[i] = std::max(c.fill.v[i], static_cast<float>(f));
-      c.extra.v[i] += static_cast<float>(0.08 * f * c.lung.v[i] * height / 0.2);
-    }
-  }
-}
-
-double effusionHeight(const Q& q, double fallback) {
-  const double sev = severityOr(q, fallback);
-  return 0.015 + 0.13 * std::pow(sev, 1.3);
-}
-
-bool effusionDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  for (int s : sidesOf(q, r)) effusion(c, a, s, effusionHeight(q, 0.5), false);
-  return true;
-}
-
-bool bluntedAngleDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  for (int s : sidesOf(q, r)) effusion(c, a, s, 0.012 + 0.02 * severityOr(q, 0.45), false);
-  return true;
-}
-
-// Band just inside the lung edge: along the apex (cap) or the lateral wall.
-bool pleuralThickeningDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  const double t = 0.006 + 0.008 * severityOr(q, 0.5);
-  const bool apical = q.zone == Zone::Apex || q.zone == Zone::Upper || q.zone == Zone::Unspecified;
-  const int n = c.n;
-  for (int s : sidesOf(q, r)) {
-    const double sg = a.sideSign(s);
-    const double yFrom = apical ? a.apexY - 0.02 : a.hilumY[s] - 0.1, yTo = apical ? a.apexY + 0.12 : a.domeY[s] + 0.05;
-    for (int py = std::max(0, static_cast<int>(yFrom * n)); py < std::min(n, static_cast<int>(yTo * n)); ++py) {
-      const double y = (py + 0.5) / n;
-      for (int px = 0; px < n; ++px) {
-        const double x = (px + 0.5) / n;
-        if (sg * (x - a.cx) < 0) continue;
-        const double here = lungMembership(a, s, x, y);
-        if (here < 0.3) continue;
-        const double out = apical ? lungMembership(a, s, x, y - t) : lungMembership(a, s, x + sg * t, y);
-        if (out < 0.5) c.fill.at(px, py) = std::max(c.fill.at(px, py), static_cast<float>(0.9 * here));
-      }
-    }
-  }
-  return true;
-}
-
-// Lung collapsed towards the hilum: no markings outside the visceral pleural line.
-void pneumothorax(Canvas& c, const Anatomy& a, int s, double sev) {
-  const double k = 0.05 + 0.3 * sev;  // fraction of the lung's reach lost
-  const int n = c.n;
-  const double sg = a.sideSign(s);
-  const double hx = a.hilumX[s], hy = a.hilumY[s];
-  for (int py = 0; py < n; ++py) {
-    const double y = (py + 0.5) / n;
-    for (int px = 0; px < n; ++px) {
-      const double x = (px + 0.5) / n;
-      if (sg * (x - a.cx) < 0) continue;
-      const std::size_t i = static_cast<std::size_t>(py) * n + px;
-      const double here = lungMembership(a, s, x, y);
-      if (here <= 0.01) continue;
-      // Below the hilum the lung stays on the diaphragm: shrink upwards and outwards only.
-      const double dy = y - hy, dx = x - hx;
-      const double sx = hx + dx / (1 - k), sy = hy + (dy < 0 ? dy / (1 - k) : dy);
-      const double inner = lungMembership(a, s, sx, sy);
-      const double gap = here * (1 - inner);
-      c.clear.v[i] = std::max(c.clear.v[i], static_cast<float>(gap));
-      c.lucent.v[i] += static_cast<float>(0.12 * gap);
-      const double line = std::exp(-std::pow((inner - 0.5) / 0.22, 2)) * here;
-      c.extra.v[i] += static_cast<float>(0.05 * line);
-    }
-  }
-}
-
-bool pneumothoraxDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  for (int s : sidesOf(q, r)) pneumothorax(c, a, s, severityOr(q, 0.45));
-  return true;
-}
-
-bool hydropneumothoraxDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  for (int s : sidesOf(q, r)) {
-    pneumothorax(c, a, s, severityOr(q, 0.45));
-    effusion(c, a, s, 0.06, true);
-  }
-  return true;
-}
+using Q = Qualifiers;
 
 // ---- lung parenchyma -------------------------------------------------------------------
 struct OpacityStyle {
@@ -455,78 +223,6 @@ bool cavityDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r)
   return true;
 }
 
-// ---- hyperinflation and lucency -----------------------------------------------------------
-bool emphysemaAdjust(Anatomy& a, const Finding&, const Q& q, Rng&) {
-  const double sev = severityOr(q, 0.6);
-  for (int s = 0; s < 2; ++s) {
-    a.domeY[s] += 0.03 + 0.04 * sev;
-    a.domeCurvature[s] *= 0.55 - 0.2 * sev;
-  }
-  a.airFraction = std::min(0.98, a.airFraction + 0.06 + 0.05 * sev);
-  a.vesselScale *= 0.75 - 0.15 * sev;
-  a.heartHalfWidth *= 0.92;
-  a.heartCenterY += 0.03;
-  return true;
-}
-
-bool hyperinflationAdjust(Anatomy& a, const Finding&, const Q& q, Rng&) {
-  const double sev = severityOr(q, 0.5);
-  for (int s = 0; s < 2; ++s) {
-    a.domeY[s] += 0.025 + 0.035 * sev;
-    a.domeCurvature[s] *= 0.7;
-  }
-  a.heartCenterY += 0.02;
-  return true;
-}
-
-void lucentArea(Canvas& c, double x, double y, double rad, bool wall) {
-  disc(c.lucent, x, y, rad, 0.12f, Profile::Sphere);
-  disc(c.clear, x, y, rad, 1.0f, Profile::Solid, Blend::Max);
-  if (wall) disc(c.fill, x, y, rad * 1.05, 0.6f, Profile::Shell, Blend::Max);
-}
-
-bool hyperlucentDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  for (int s : sidesOf(q, r, true)) {
-    const Region z = zoneRegion(a, s, q.zone == Zone::Unspecified ? Zone::Diffuse : q.zone);
-    ellipse(c.lucent, z.x, z.y, z.rx, z.ry, 0, 0.07f, Profile::Gaussian);
-    ellipse(c.clear, z.x, z.y, z.rx, z.ry, 0, 0.6f, Profile::Gaussian, Blend::Max);
-  }
-  return true;
-}
-
-bool bullaDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  const int count = q.multiple ? 3 : 1;
-  for (int s : sidesOf(q, r))
-    for (int k = 0; k < count; ++k) {
-      const Region z = zoneRegion(a, s, q.zone == Zone::Unspecified ? Zone::Apex : q.zone);
-      lucentArea(c, z.x + z.rx * r.uniform(-0.4, 0.4), z.y + z.ry * r.uniform(-0.3, 0.3), r.uniform(0.025, 0.045), true);
-    }
-  return true;
-}
-
-bool bullousEmphysemaDraw(Canvas& c, const Anatomy& a, const Finding& f, const Q& q, Rng& r) {
-  Q both = q;
-  both.side = Side::Bilateral;
-  both.multiple = true;
-  return bullaDraw(c, a, f, both, r);
-}
-
-bool cystDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  for (int s : sidesOf(q, r)) {
-    const Region z = zoneRegion(a, s, q.zone);
-    lucentArea(c, z.x, z.y, r.uniform(0.015, 0.025), true);
-  }
-  return true;
-}
-
-bool lucencyDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
-  for (int s : sidesOf(q, r)) {
-    const Region z = zoneRegion(a, s, q.zone == Zone::Unspecified ? Zone::Upper : q.zone);
-    lucentArea(c, z.x, z.y, r.uniform(0.018, 0.03), false);
-  }
-  return true;
-}
-
 // ---- oedema and interstitium -----------------------------------------------------------
 bool edemaDraw(Canvas& c, const Anatomy& a, const Finding&, const Q& q, Rng& r) {
   const double sev = severityOr(q, 0.55);
@@ -671,25 +367,6 @@ bool azygosLobeDraw(Canvas& c, const Anatomy& a, const Finding&, const Q&, Rng&)
 }  // namespace
 
 void registerLungSigns() {
-  registerSign("cardiomegaly", {cardiomegalyAdjust, nullptr, nullptr});
-  registerSign("heart failure", {heartFailureAdjust, heartFailureDraw, nullptr});
-  registerSign("pericardial effusion", {pericardialEffusionAdjust, nullptr, nullptr});
-  registerSign("atrial enlargement", {nullptr, atrialEnlargementDraw, nullptr});
-  registerSign("epicardial fat pad", {nullptr, epicardialFatDraw, nullptr});
-  registerSign("widened mediastinum", {widenedMediastinumAdjust, nullptr, nullptr});
-  registerSign("enlarged pulmonary arteries", {nullptr, pulmonaryArteriesDraw, nullptr});
-  registerSign("tortuous aorta", {tortuousAortaAdjust, tortuousAortaDraw, nullptr});
-  registerSign("aortic aneurysm", {aneurysmAdjust, nullptr, nullptr});
-  registerSign("aortic calcification", {nullptr, aorticCalcificationDraw, nullptr});
-  registerSign("hilar enlargement", {nullptr, hilarEnlargementDraw, nullptr});
-  registerSign("lymphadenopathy", {nullptr, lymphadenopathyDraw, nullptr});
-  registerSign("sarcoidosis", {nullptr, sarcoidosisDraw, nullptr});
-  registerSign("mediastinal shift", {shiftAdjust, nullptr, nullptr});
-  registerSign("pleural effusion", {nullptr, effusionDraw, nullptr});
-  registerSign("blunted costophrenic angle", {nullptr, bluntedAngleDraw, nullptr});
-  registerSign("pleural thickening", {nullptr, pleuralThickeningDraw, nullptr});
-  registerSign("pneumothorax", {nullptr, pneumothoraxDraw, nullptr});
-  registerSign("hydropneumothorax", {nullptr, hydropneumothoraxDraw, nullptr});
   for (const char* name : {"opacity", "airspace disease", "infiltrate", "consolidation", "pneumonia"})
     registerSign(name, {nullptr, opacityDraw, nullptr});
   registerSign("atelectasis", {nullptr, atelectasisDraw, nullptr});
@@ -701,14 +378,6 @@ void registerLungSigns() {
   registerSign("granulomatous disease", {nullptr, granulomatousDraw, nullptr});
   registerSign("calcification", {nullptr, calcificationDraw, nullptr});
   registerSign("cavitary lesion", {nullptr, cavityDraw, nullptr});
-  registerSign("emphysema", {emphysemaAdjust, nullptr, nullptr});
-  registerSign("copd", {emphysemaAdjust, nullptr, nullptr});
-  registerSign("bullous emphysema", {emphysemaAdjust, bullousEmphysemaDraw, nullptr});
-  registerSign("hyperinflation", {hyperinflationAdjust, nullptr, nullptr});
-  registerSign("hyperlucent lung", {nullptr, hyperlucentDraw, nullptr});
-  registerSign("bulla", {nullptr, bullaDraw, nullptr});
-  registerSign("cyst", {nullptr, cystDraw, nullptr});
-  registerSign("lucency", {nullptr, lucencyDraw, nullptr});
   registerSign("pulmonary edema", {nullptr, edemaDraw, nullptr});
   registerSign("pulmonary congestion", {nullptr, congestionDraw, nullptr});
   registerSign("interstitial markings", {nullptr, interstitialDraw, nullptr});

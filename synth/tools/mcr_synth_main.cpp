@@ -5,6 +5,8 @@
 //   mcr-synth --grammar COUNT --out DIR [--seed N] [--format dicom|png]
 //   mcr-synth --sample-set --out DIR [--size 256]           (the documentation samples, PNG)
 #include <CLI/CLI.hpp>
+#include <dcmtk/config/osconfig.h>
+#include <dcmtk/oflog/oflog.h>
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -72,6 +74,8 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "worker threads (default: all cores)");
   app.add_option("--unknown-limit", unknownLimit, "how many unknown terms to list");
   CLI11_PARSE(app, argc, argv);
+  // DCMTK's codecs log per-image notes at INFO level; warnings and errors still show.
+  OFLog::configure(OFLogger::WARN_LOG_LEVEL);
 
   try {
     SynthOptions options;

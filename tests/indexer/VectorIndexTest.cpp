@@ -45,7 +45,7 @@ TEST(VectorIndex, RecallAgainstBruteForce) {
   ScratchDir dir;
   std::mt19937 rng(7);
   const int dim = 32;
-  auto items = itemsFor(testing::clustered(rng, 4000, dim, 40));
+  auto items = itemsFor(testing::clustered(rng, 2000, dim, 40));
   auto index = VectorIndex::open(dir.index(), testing::options(dim));
   index->add(Space::Images, items);
   double found = 0;
@@ -135,11 +135,11 @@ TEST(VectorIndex, CapacityGrowsAutomatically) {
   Options options = testing::options(dim);
   options.initialCapacity = 10;
   auto index = VectorIndex::open(dir.index(), options);
-  auto items = itemsFor(testing::clustered(rng, 2500, dim, 10));
+  auto items = itemsFor(testing::clustered(rng, 1500, dim, 10));
   index->add(Space::Images, items);
-  EXPECT_EQ(index->stats().images.vectors, 2500u);
-  EXPECT_GE(index->stats().images.capacity, 2500u);
-  EXPECT_TRUE(index->contains(Space::Images, "i2499"));
+  EXPECT_EQ(index->stats().images.vectors, 1500u);
+  EXPECT_GE(index->stats().images.capacity, 1500u);
+  EXPECT_TRUE(index->contains(Space::Images, "i1499"));
   EXPECT_TRUE(index->verify().empty());
 }
 
@@ -147,7 +147,7 @@ TEST(VectorIndex, FilteredSearchEqualsFilteredBruteForce) {
   ScratchDir dir;
   std::mt19937 rng(4);
   const int dim = 16;
-  auto items = itemsFor(testing::clustered(rng, 3000, dim, 20));
+  auto items = itemsFor(testing::clustered(rng, 2000, dim, 20));
   auto index = VectorIndex::open(dir.index(), testing::options(dim));
   index->add(Space::Images, items);
   index->setEf(200);

@@ -14,7 +14,7 @@
 
 #include "DcmtkCodecs.h"
 #include "DeflatedDataset.h"
-#include "MemoryInputStream.h"
+#include "mcr/dicomio/MemoryInputStream.h"
 
 namespace mcr::image::detail {
 namespace {
@@ -47,13 +47,13 @@ E_TransferSyntax readFromMemory(const void* data, std::size_t size, ParsedDicom&
   const MetaHeader meta = scanMetaHeader(bytes, size);
   if (meta.found && meta.transferSyntaxUid == UID_DeflatedExplicitVRLittleEndianTransferSyntax) {
     parsed.inflated = inflateDataset(bytes + meta.datasetOffset, size - meta.datasetOffset);
-    MemoryInputStream stream(parsed.inflated.data(), parsed.inflated.size());
+    dicomio::MemoryInputStream stream(parsed.inflated.data(), parsed.inflated.size());
     ds->transferInit();
     status = ds->read(stream, EXS_LittleEndianExplicit, EGL_noChange, DCM_MaxReadLength);
     ds->transferEnd();
     declared = EXS_DeflatedLittleEndianExplicit;
   } else {
-    MemoryInputStream stream(data, size);
+    dicomio::MemoryInputStream stream(data, size);
     parsed.file->transferInit();
     status = parsed.file->read(stream, EXS_Unknown, EGL_noChange, DCM_MaxReadLength);
     parsed.file->transferEnd();

@@ -45,18 +45,16 @@ DecodeErrorCode codeForStatus(EI_Status status, const DecodeFacts& facts) {
 }
 
 std::unique_ptr<DicomImage> openFirstFrame(DcmDataset& dataset, const DecodeFacts& facts) {
-  // Partial access decompresses only the requested frame; frame boundaries it cannot
-  // find (fragments without an offset table) make it fail, and then the whole pixel data
-  // is decompressed instead.
-  for (const unsigned long flags : {CIF_UsePartialAccessToPixelData, 0UL}) {
-    auto image = std::make_unique<DicomImage>(&dataset, dataset.getOriginalXfer(), flags, 0UL, 1UL);
-    const EI_Status status = image->getStatus();
-    if (status == EIS_Normal) return image;
-    if (flags == 0UL) {
-      fail(codeForStatus(status, facts), std::string("DCMTK cannot render the image: ") + DicomImage::getString(status));
-    }
+  // Partial access decompresses only the requested frame. Where DCMTK cannot find the
+  // frame's fragments that way (no offset table), the whole pixel data is decompressed.
+  auto image = std::make_unique<DicomImage>(&dataset, dataset.getOriginalXfer(), CIF_UsePartialAccessToPixelData, 0UL, 1UL);
+  if (image->getStatus() == EIS_Normal) return image;
+  image = std::make_unique<DicomImage>(&dataset, dataset.getOriginalXfer(), 0UL, 0UL, 1UL);
+  const EI_Status status = image->getStatus();
+  if (status != EIS_Normal) {
+    fail(codeForStatus(status, facts), std::string("DCMTK cannot render the image: ") + DicomImage::getString(status));
   }
-  fail(DecodeErrorCode::Corrupt, "unreachable");
+  return image;
 }
 
 // Picks and applies the VOI transformation; records what was applied.

@@ -1,11 +1,9 @@
 // PNG in and out through Debian's stb (header-only; the implementation lives in this
 // file only, with static linkage so no other library's copy of stb can clash with it).
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -29,23 +27,6 @@
 namespace mcr::image {
 
 static_assert(kMaxDimension == 16384, "keep STBI_MAX_DIMENSIONS in step with kMaxDimension");
-
-namespace detail {
-
-std::vector<std::uint8_t> readFileBytes(const std::string& path) {
-  std::ifstream file(path, std::ios::binary | std::ios::ate);
-  if (!file) throw DecodeError(DecodeErrorCode::FileNotReadable, "cannot open '" + path + "': " + std::strerror(errno));
-  const std::streamoff size = file.tellg();
-  if (size < 0) throw DecodeError(DecodeErrorCode::FileNotReadable, "cannot size '" + path + "'");
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(size));
-  file.seekg(0);
-  if (size > 0 && !file.read(reinterpret_cast<char*>(bytes.data()), size)) {
-    throw DecodeError(DecodeErrorCode::FileNotReadable, "cannot read '" + path + "'");
-  }
-  return bytes;
-}
-
-}  // namespace detail
 
 namespace {
 

@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "MemoryInputStream.h"
+#include "mcr/dicomio/MemoryInputStream.h"
 #include "mcr/report/ReportText.h"
 
 namespace mcr::report {
@@ -224,7 +224,7 @@ std::string extractWith(Load load) {
 std::string extractSrText(const void* data, std::size_t size) {
   if (data == nullptr || size == 0) throw NoReportText(ReportErrorCode::Corrupt, "empty buffer");
   return extractWith([&](DcmFileFormat& file) {
-    detail::MemoryInputStream stream(data, size);
+    dicomio::MemoryInputStream stream(data, size);
     file.transferInit();
     const OFCondition status = file.read(stream);
     file.transferEnd();

@@ -1,6 +1,6 @@
-#include "MemoryInputStream.h"
+#include "mcr/dicomio/MemoryInputStream.h"
 
-namespace mcr::image::detail {
+namespace mcr::dicomio {
 
 // The base class only stores the producer's address here (as DcmInputBufferStream does).
 MemoryInputStream::MemoryInputStream(const void* data, std::size_t size, std::size_t offset)
@@ -15,4 +15,4 @@ DcmInputStreamFactory* MemoryInputStream::newFactory() const {
   return new MemoryInputStreamFactory(data_, size_, offset_ + static_cast<std::size_t>(tell()));
 }
 
-}  // namespace mcr::image::detail
+}  // namespace mcr::dicomio

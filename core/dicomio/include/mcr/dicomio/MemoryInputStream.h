@@ -1,4 +1,5 @@
 #pragma once
+// Shared by mcr_image and mcr_report: both parse untrusted DICOM bytes from memory.
 // A DCMTK input stream over a caller's buffer that, unlike DcmInputBufferStream, can hand
 // out stream factories. With a factory DCMTK treats the buffer like a file: elements
 // longer than maxReadLength are skipped with a bounds check and loaded on first access.
@@ -11,7 +12,7 @@
 #include <dcmtk/dcmdata/dcistrma.h>
 #include <dcmtk/dcmdata/dcistrmb.h>
 
-namespace mcr::image::detail {
+namespace mcr::dicomio {
 
 class MemoryInputStream : public DcmInputStream {
  public:
@@ -45,4 +46,4 @@ class MemoryInputStreamFactory : public DcmInputStreamFactory {
   std::size_t offset_;
 };
 
-}  // namespace mcr::image::detail
+}  // namespace mcr::dicomio
