@@ -124,12 +124,24 @@ void workerLoop() {
   status().workerRunning = true;
   loadInitialState();
   std::deque<ChangeNotice> notices;
+  // Orthanc drops the /changes rows of deleted resources: deletions reach the plugin only
+  // through the change callback, so they are kept here until a model is loaded.
+  std::vector<std::string> deletions;
+  std::size_t droppedSeen = 0;
   bool more = true;  // start by catching up
   const auto interval = std::chrono::milliseconds(pluginConfig().pollIntervalMs);
   for (;;) {
     if (!more && !changeQueue().waitAndDrain(interval, notices)) break;
     if (more && !changeQueue().waitAndDrain(std::chrono::milliseconds(0), notices)) break;
     more = false;
+    for (const auto& notice : notices)
+      if (notice.changeType == OrthancPluginChangeType_Deleted) deletions.push_back(notice.resourceId);
+    if (std::size_t dropped = changeQueue().dropped(); dropped > droppedSeen) {
+      droppedSeen = dropped;
+      status().error("change notifications dropped (MaxQueue reached): new instances are caught up from "
+                     "/changes; deletions among the dropped ones are found when a search meets them or by "
+                     "POST /mcr/reindex");
+    }
     status().lastChange = lastChangeSeq();
     // The snapshot is taken under the lock: a reindex may have swapped generations while
     // this thread waited for it.
@@ -137,6 +149,8 @@ void workerLoop() {
     auto state = engine().current();
     if (!state) continue;  // model unavailable: the cursor waits, nothing is lost
     try {
+      for (const auto& id : deletions) removeResource(*state, id);
+      deletions.clear();
       auto cursor = readCursor();
       if (!cursor || cursor->generation != state->generation) {
         fullScan(*state);

@@ -175,9 +175,16 @@ IngestOutcome ingestInstances(LoadedState& state, const std::vector<std::string>
   std::vector<Pending> images, reports;
   for (const auto& id : instanceIds) {
     {
+      // Already indexed (a replay after a crash, or a reindex catching up): never embedded
+      // twice, but its study vector is refreshed, since the crash may have come between
+      // adding the instance and updating its study.
       std::shared_lock<std::shared_mutex> lock(state.indexMutex);
-      if (state.index->contains(index::Space::Images, id) || state.index->contains(index::Space::Reports, id))
+      std::optional<index::Item> indexed = state.index->get(index::Space::Images, id);
+      if (!indexed) indexed = state.index->get(index::Space::Reports, id);
+      if (indexed) {
+        outcome.touchedStudies.insert(indexed->record.study);
         continue;
+      }
     }
     auto record = describer.describe(id);
     if (!record) continue;  // deleted since

@@ -38,6 +38,7 @@ std::string shorten(const std::string& text) {
 }
 
 struct StudyExtras {
+  bool exists = true;  // false: deleted from Orthanc while its vectors are still indexed
   std::string previewInstance;
   std::string snippet;
 };
@@ -71,7 +72,9 @@ StudyExtras studyExtras(LoadedState& state, const std::string& studyId) {
   }
   StudyExtras extras;
   std::string reportInstance;
-  if (auto instances = orthanc::restGetJson("/studies/" + studyId + "/instances"); instances && instances->is_array()) {
+  auto instances = orthanc::restGetJson("/studies/" + studyId + "/instances");
+  extras.exists = instances.has_value();
+  if (instances && instances->is_array()) {
     std::shared_lock<std::shared_mutex> lock(state.indexMutex);
     for (const auto& instance : instances->get_array()) {
       std::string id = orthanc::field(instance, "ID");
@@ -185,6 +188,13 @@ boost::json::object runSearch(LoadedState& state, const SearchRequest& request, 
     const auto& r = hit.record;
     if (!query.excludeInstance.empty() && r.instance == query.excludeInstance) continue;
     if (results.size() >= request.k) break;
+    StudyExtras extras = studyExtras(state, r.study);
+    if (!extras.exists) {
+      // A deletion the worker has not seen (e.g. made while the plugin was stopped): drop
+      // the hit now and let the worker remove the study's vectors.
+      changeQueue().push(ChangeNotice{OrthancPluginChangeType_Deleted, OrthancPluginResourceType_Study, r.study});
+      continue;
+    }
     json::object o;
     o["patient"] = r.patient;
     o["study"] = r.study;
@@ -199,7 +209,6 @@ boost::json::object runSearch(LoadedState& state, const SearchRequest& request, 
     if (target == Target::Reports) {
       snippet = reportSnippet(r.instance);
     } else {
-      StudyExtras extras = studyExtras(state, r.study);
       snippet = extras.snippet;
       if (target == Target::Studies && !extras.previewInstance.empty()) o["previewInstance"] = extras.previewInstance;
     }

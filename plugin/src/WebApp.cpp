@@ -20,6 +20,13 @@ void serveAsset(OrthancPluginRestOutput* output, const OrthancPluginHttpRequest*
   OrthancPluginAnswerBuffer(orthanc::context(), output, asset->body.data(),
                             static_cast<uint32_t>(asset->body.size()), mime.c_str());
 }
+
+std::string g_indexUri;
+
+void redirectToIndex(OrthancPluginRestOutput* output, const OrthancPluginHttpRequest* request) {
+  requireMethod(output, request, OrthancPluginHttpMethod_Get);
+  OrthancPluginRedirect(orthanc::context(), output, g_indexUri.c_str());
+}
 #endif
 
 // Orthanc Explorer is a jQuery Mobile app: pages are shown with "pagebeforeshow"; the
@@ -34,7 +41,7 @@ $(function () {
                  (window.location.href.match(/uuid=([0-9a-f-]+)/) || [])[1];
       if (!uuid) return;
       var b = $('<a>').attr('id', 'mcr-similar-' + kind).attr('data-role', 'button')
-        .attr('href', ')JS" + root + R"JS(app/#' + kind + '=' + uuid).attr('target', '_blank')
+        .attr('href', ')JS" + root + R"JS(app/index.html#' + kind + '=' + uuid).attr('target', '_blank')
         .attr('data-icon', 'search').text('Similar cases');
       b.insertBefore($('#' + pageId + ' a[href="#protection"]').first().length ?
                      $('#' + pageId + ' a[href="#protection"]').first() :
@@ -52,8 +59,12 @@ $(function () {
 
 void registerWebApp(const std::string& root) {
 #ifdef MCR_HAVE_WEBVIEWER
-  registerRoute(root + "app/(.*)", restRoute<serveAsset>);
-  OrthancPluginSetRootUri(orthanc::context(), (root + "app/").c_str());
+  // Orthanc drops a URI's trailing slash: "{root}app/" arrives as "{root}app", which is
+  // redirected to the index page so that the page's relative links resolve.
+  g_indexUri = root + "app/index.html";
+  registerRoute(root + "app", restRoute<redirectToIndex>);
+  registerRoute(root + "app/(.+)", restRoute<serveAsset>);
+  OrthancPluginSetRootUri(orthanc::context(), (root + "app/index.html").c_str());
 #else
   (void)root;
   orthanc::logWarning("built without the web viewer (mcr_webviewer_assets): " + root + "app/ is not served");

@@ -188,7 +188,7 @@ void drawAnatomy(Canvas& c, const Anatomy& a, std::uint64_t patientSeed) {
       const double bx = (x - a.cx) / bodyHalf;
       double tissue = 0;
       if (std::fabs(bx) < 1.02) {
-        tissue = (0.25 + 0.75 * std::sqrt(std::sqrt(std::max(0.0, 1 - bx * bx)))) * smoothstep(1.02, 0.97, std::fabs(bx));
+        tissue = (0.2 + 0.8 * std::sqrt(std::max(0.0, 1 - bx * bx))) * smoothstep(1.02, 0.97, std::fabs(bx));
       }
       // Arms beside the chest, a gap of air below the axillae.
       const double armX = std::fabs(x - a.cx) - (a.bodyHalfWidth + 0.035 + 0.05 * smoothstep(0.3, 0.1, y));

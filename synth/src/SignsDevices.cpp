@@ -11,7 +11,7 @@ using Q = Qualifiers;
 constexpr float kMetal = 2.2f;
 constexpr float kLine = 0.55f;  // radiopaque stripe of a plastic tube
 
-int oneSide(const Finding& f, const Q& q, int fallback) {
+int oneSide(const Finding&, const Q& q, int fallback) {
   if (q.side == Side::Left) return 1;
   if (q.side == Side::Right) return 0;
   return fallback;

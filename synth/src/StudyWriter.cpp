@@ -152,7 +152,14 @@ void writeImageDicom(const std::string& path, const Phantom& phantom, const Stud
 void writeReportDicom(const std::string& path, const std::string& findings, const std::string& impression,
                       const StudyIdentity& id) {
   DSRDocument doc(DSRTypes::DT_BasicTextSR);
-  check(doc.setSpecificCharacterSetType(DSRTypes::CS_Latin1), "SR character set");
+  // Report text from a CSV may be UTF-8; declare what the bytes are.
+  auto ascii = [](const std::string& t) {
+    for (unsigned char c : t)
+      if (c >= 0x80) return false;
+    return true;
+  };
+  const bool utf8 = !ascii(findings) || !ascii(impression) || !ascii(id.patientId);
+  check(doc.setSpecificCharacterSetType(utf8 ? DSRTypes::CS_UTF8 : DSRTypes::CS_Latin1), "SR character set");
   check(doc.createNewSeriesInStudy(id.studyInstanceUid.c_str()), "SR study");
   check(doc.setPatientID(id.patientId.c_str()), "SR PatientID");
   check(doc.setPatientName(id.patientName.c_str()), "SR PatientName");

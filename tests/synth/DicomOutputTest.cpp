@@ -152,3 +152,15 @@ TEST(DicomReport, TransferSyntaxNames) {
     EXPECT_EQ(parseTransferSyntax(toString(ts)), ts);
   EXPECT_THROW(parseTransferSyntax("jpeg2000"), std::invalid_argument);
 }
+
+TEST(DicomReport, Utf8TextIsDeclaredAndRoundTrips) {
+  const std::string dir = test::tempDir("sr-utf8");
+  const std::string path = dir + "/report.dcm";
+  writeReportDicom(path, "Small effusion \xE2\x80\x93 unchanged (caf\xC3\xA9).", "Effusion.", identity());
+  DcmFileFormat file;
+  ASSERT_TRUE(file.loadFile(path.c_str()).good());
+  EXPECT_EQ(str(*file.getDataset(), DCM_SpecificCharacterSet), "ISO_IR 192");
+  const std::string text = mcr::report::extractSrTextFile(path);
+  EXPECT_NE(text.find("caf\xC3\xA9"), std::string::npos) << text;
+  std::filesystem::remove_all(dir);
+}

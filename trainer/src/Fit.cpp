@@ -175,6 +175,8 @@ FitResult fit(const FitOptions& optionsIn) {
   }
   if (o.imageMaskRatio >= 0) net->config.imageMaskRatio = o.imageMaskRatio;
   if (o.textMaskRatio >= 0) net->config.textMaskRatio = o.textMaskRatio;
+  if (o.reconstructionWeight >= 0) net->config.reconstructionWeight = o.reconstructionWeight;
+  if (o.mlmWeight >= 0) net->config.mlmWeight = o.mlmWeight;
   net->config.validate();
   const auto& cfg = net->config;
   net->to(device);

@@ -131,6 +131,8 @@ int main(int argc, char** argv) {
   fitCmd->add_option("--clip", fit.clipNorm, "gradient norm clip")->capture_default_str();
   fitCmd->add_option("--image-mask", fit.imageMaskRatio, "image patch masking ratio (default: the config's)");
   fitCmd->add_option("--text-mask", fit.textMaskRatio, "report token masking ratio (default: the config's)");
+  fitCmd->add_option("--recon-weight", fit.reconstructionWeight, "reconstruction loss weight (default: the config's)");
+  fitCmd->add_option("--mlm-weight", fit.mlmWeight, "masked-token loss weight (default: the config's)");
   fitCmd->add_option("--seed", fit.seed, "seed of init, batch order and masks")->capture_default_str();
   fitCmd->add_option("--eval-every", fit.evalEvery, "evaluate on the val split every N steps")->capture_default_str();
   fitCmd->add_option("--checkpoint-every", fit.checkpointEvery, "checkpoint every N steps")->capture_default_str();

@@ -32,8 +32,14 @@ inline std::string str(const boost::json::value& v, const char* key) {
   return it != o->end() && it->value().is_string() ? std::string(it->value().get_string()) : std::string();
 }
 
-inline const boost::json::array& results(const boost::json::value& answer) {
+inline boost::json::array results(const boost::json::value& answer) {  // a copy: callers pass temporaries
   return answer.at("results").as_array();
+}
+
+// The JSON array of an answer, copied (a reference into a temporary would dangle in a for loop).
+inline boost::json::array arrayOf(const HttpAnswer& answer) {
+  auto v = answer.json();
+  return v.is_array() ? v.as_array() : boost::json::array{};
 }
 
 // An error answer: status and the JSON body's status/message.

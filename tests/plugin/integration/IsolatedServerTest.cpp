@@ -18,7 +18,7 @@ struct OrthancCounts {
 };
 OrthancCounts orthancCounts(const OrthancServer& server) {
   OrthancCounts c;
-  for (const auto& s : server.get("/series?expand").json().as_array()) {
+  for (const auto& s : arrayOf(server.get("/series?expand"))) {
     std::string modality = str(s.at("MainDicomTags"), "Modality");
     int64_t n = static_cast<int64_t>(s.at("Instances").as_array().size());
     if (modality == "SR") c.reports += n;
@@ -38,7 +38,7 @@ void expectIndexMatchesOrthanc(const OrthancServer& server, const json::value& s
   ASSERT_EQ(all.status, 200) << all.body;
   std::set<std::string> seen;
   for (const auto& r : results(all.json())) EXPECT_TRUE(seen.insert(str(r, "study")).second) << str(r, "study");
-  for (const auto& s : server.get("/studies").json().as_array()) EXPECT_EQ(seen.count(std::string(s.as_string())), 1u);
+  for (const auto& s : arrayOf(server.get("/studies"))) EXPECT_EQ(seen.count(std::string(s.as_string())), 1u);
 }
 
 }  // namespace

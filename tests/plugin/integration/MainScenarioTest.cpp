@@ -74,6 +74,41 @@ TEST_F(MainScenario, IngestsRestAndDicomWhileEightClientsSearch) {
   EXPECT_EQ(status.at("skipped").at("total").to_number<int64_t>(), 0) << json::serialize(status);
 }
 
+// The same model through an independent path: mcr-index builds its own index from this
+// Orthanc (REST), then answers the same text probe; the top-10 images must agree.
+TEST_F(MainScenario, TextProbeMatchesMcrIndexQuery) {
+  const std::string indexTool = MCR_INDEX_BIN;
+  if (indexTool.empty()) GTEST_SKIP() << "mcr-index is not built";
+  OrthancServer& server = *server_;
+  fs::path dir = scratchDir("mcr-index");
+  fs::path log = dir / "mcr-index.log";
+  ASSERT_EQ(run({indexTool, "build", "--model", data_->bundle.string(), "--orthanc",
+                 "http://127.0.0.1:" + std::to_string(server.httpPort()), "--out", (dir / "index").string(),
+                 "--device", "cpu"},
+                log),
+            0)
+      << readFile(log);
+  const std::string probe = "small right pleural effusion";
+  fs::path out = dir / "query.json";
+  ASSERT_EQ(run({"sh", "-c",
+                 "'" + indexTool + "' query --index '" + (dir / "index").string() + "' --model '" +
+                     data_->bundle.string() + "' --text '" + probe + "' --space images -k 10 --json --device cpu > '" +
+                     out.string() + "'"},
+                log),
+            0)
+      << readFile(log);
+  json::value expected = json::parse(readFile(out));
+  auto actual = search(server, {{"text", probe}, {"target", "images"}, {"k", 10}, {"ef", 1000}});
+  ASSERT_EQ(actual.status, 200) << actual.body;
+  auto mine = results(actual.json());
+  auto theirs = expected.at("results").as_array();
+  ASSERT_EQ(mine.size(), theirs.size());
+  for (std::size_t i = 0; i < mine.size(); ++i) {
+    EXPECT_EQ(str(mine[i], "instance"), str(theirs[i], "instance")) << "rank " << i;
+    EXPECT_NEAR(mine[i].at("score").to_number<double>(), theirs[i].at("score").to_number<double>(), 1e-3) << "rank " << i;
+  }
+}
+
 TEST_F(MainScenario, SearchAnswersHaveTheDocumentedShape) {
   OrthancServer& server = *server_;
   auto images = search(server, {{"text", "small right pleural effusion"}, {"k", 10}});
@@ -228,7 +263,7 @@ TEST_F(MainScenario, CorruptAndUnsupportedInstancesAreKeptAndCounted) {
     auto raw = server.post("/instances", readFile(j2k), "application/dicom");
     ASSERT_EQ(raw.status, 200) << raw.body;
     auto relabelled = server.post("/instances/" + str(raw.json(), "ID") + "/modify",
-                                  R"({"Replace": {"Modality": "CR", "SOPInstanceUID": "1.2.3.4.5.6.7.8.2"}, "Force": true})");
+                                  R"({"Replace": {"Modality": "CR", "SOPInstanceUID": "1.2.3.4.5.6.7.8.2", "SeriesInstanceUID": "1.2.3.4.5.6.7.8.3"}, "Force": true})");
     if (relabelled.status == 200) {
       auto again = server.post("/instances", relabelled.body, "application/dicom");
       if (again.status == 200) j2kId = str(again.json(), "ID");
@@ -264,7 +299,9 @@ TEST_F(MainScenario, MetricsAndExplorerExtension) {
   ASSERT_EQ(explorer.status, 200);
   EXPECT_NE(explorer.body.find("Similar cases"), std::string::npos);
 #ifdef MCR_HAVE_WEBVIEWER
-  auto app = server.get("/mcr/app/");
+  auto root = server.get("/mcr/app/");
+  EXPECT_TRUE(root.status == 301 || root.status == 302 || root.status == 307) << root.status;
+  auto app = server.get("/mcr/app/index.html");
   EXPECT_EQ(app.status, 200);
   EXPECT_NE(app.body.find("<html"), std::string::npos);
   EXPECT_EQ(server.get("/mcr/app/no-such-file.js").status, 404);

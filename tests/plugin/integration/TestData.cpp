@@ -17,25 +17,27 @@ namespace mcr::test {
 
 namespace {
 
+// Removes the temporary root when the process ends (kept with MCR_KEEP_TEST_DIR=1).
+struct Cleanup {
+  fs::path root;
+  ~Cleanup() {
+    if (!std::getenv("MCR_KEEP_TEST_DIR")) {
+      std::error_code ec;
+      fs::remove_all(root, ec);
+    }
+  }
+};
+
 fs::path processRoot() {
-  static fs::path root = [] {
+  static const fs::path root = [] {
     fs::path base = fs::temp_directory_path() / ("mcr-plugin-it-" + std::to_string(::getpid()));
     fs::remove_all(base);
     fs::create_directories(base);
     return base;
   }();
+  static const Cleanup cleanup{root};  // a copy: destroyed independently of `root`
   return root;
 }
-
-// Removes the temporary root when the process ends (kept with MCR_KEEP_TEST_DIR=1).
-struct Cleanup {
-  ~Cleanup() {
-    if (!std::getenv("MCR_KEEP_TEST_DIR")) {
-      std::error_code ec;
-      fs::remove_all(processRoot(), ec);
-    }
-  }
-} g_cleanup;
 
 std::unique_ptr<TestData> g_data;
 

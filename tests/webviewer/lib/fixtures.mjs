@@ -40,14 +40,16 @@ export async function storeStudies(orthanc, rows) {
   return byStudy;
 }
 
-/** The finding head carried by the most rows (ties: alphabetical), with its count. */
-export function mostCommonFinding(rows) {
+/** Of `candidates`, the finding head carried by the most rows (ties: alphabetical), with its count. */
+export function mostCommonFinding(rows, candidates) {
   const counts = new Map();
   for (const row of rows) {
-    for (const head of new Set(row.findings.map(findingHead))) counts.set(head, (counts.get(head) || 0) + 1);
+    for (const head of new Set(row.findings.map(findingHead))) {
+      if (candidates.includes(head)) counts.set(head, (counts.get(head) || 0) + 1);
+    }
   }
   const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  if (!sorted.length) throw new Error('no study of the synthetic set has any finding');
+  if (!sorted.length) throw new Error(`no synthetic study carries any of: ${candidates.join(', ')}`);
   return { finding: sorted[0][0], count: sorted[0][1] };
 }
 

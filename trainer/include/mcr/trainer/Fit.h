@@ -41,6 +41,8 @@ struct FitOptions {
   double clipNorm = 1.0;
   double imageMaskRatio = -1;  // < 0: keep the config's
   double textMaskRatio = -1;
+  double reconstructionWeight = -1;  // < 0: keep the config's
+  double mlmWeight = -1;
   uint64_t seed = 1;
   int evalEvery = 200;
   int checkpointEvery = 200;
