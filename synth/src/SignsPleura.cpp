@@ -96,9 +96,9 @@ void pneumothorax(Canvas& c, const Anatomy& a, int s, double sev) {
       const double inner = lungMembership(a, s, sx, sy);
       const double gap = here * (1 - inner);
       c.clear.v[i] = std::max(c.clear.v[i], static_cast<float>(gap));
-      c.lucent.v[i] += static_cast<float>(0.12 * gap);
+      c.lucent.v[i] += static_cast<float>(0.22 * gap);
       const double line = std::exp(-std::pow((inner - 0.5) / 0.22, 2)) * here;
-      c.extra.v[i] += static_cast<float>(0.05 * line);
+      c.extra.v[i] += static_cast<float>(0.08 * line);
     }
   }
 }

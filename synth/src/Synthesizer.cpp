@@ -150,7 +150,7 @@ std::vector<StudySpec> sampleSetStudies(std::uint64_t seed) {
       {"normal", ""},
       {"cardiomegaly", "cardiomegaly/moderate"},
       {"right-effusion", "pleural effusion/right/moderate"},
-      {"left-pneumothorax", "pneumothorax/left/moderate"},
+      {"left-pneumothorax", "pneumothorax/left/large"},
       {"pacemaker", "pacemaker/left"},
   };
   std::vector<StudySpec> out;

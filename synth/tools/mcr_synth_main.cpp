@@ -73,7 +73,12 @@ int main(int argc, char** argv) {
   app.add_option("--monochrome1", monochrome1, "share of images written as MONOCHROME1 (0..1)")->check(CLI::Range(0.0, 1.0));
   app.add_option("--threads", threads, "worker threads (default: all cores)");
   app.add_option("--unknown-limit", unknownLimit, "how many unknown terms to list");
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);  // prints help or the error
+    return rc == 0 ? 0 : 2;
+  }
   // DCMTK's codecs log per-image notes at INFO level; warnings and errors still show.
   OFLog::configure(OFLogger::WARN_LOG_LEVEL);
 
