@@ -172,8 +172,10 @@ while :; do
     die "the plugin cannot search: $(json_string unavailableReason "$status") (see $state/orthanc.log)"
   fi
   images=$(json_number images "$status"); reports=$(json_number reports "$status")
-  skipped=$(json_number total "$(grep -o '"skipped" *: *{[^}]*' <<<"$status")"); queue=$(json_number queueLength "$status"); lag=$(json_number lag "$status")
-  done_count=$((images + reports + skipped))
+  skipped=$(json_number total "$(grep -o '"skipped" *: *{[^}]*' <<<"$status")")
+  ignored=$(json_number ignored "$status"); queue=$(json_number queueLength "$status"); lag=$(json_number lag "$status")
+  # Every stored instance ends up embedded, skipped (undecodable) or ignored (other modality).
+  done_count=$((images + reports + skipped + ignored))
   printf '\r  indexed %d/%d instances (%d images, %d reports, %d skipped; queue %d, %d changes behind)  ' \
     "$done_count" "$total" "$images" "$reports" "$skipped" "$queue" "$lag"
   if ((lag == 0 && queue == 0 && done_count >= total)); then break; fi

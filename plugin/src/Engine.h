@@ -1,6 +1,7 @@
 #pragma once
 // The model and index currently serving, swapped atomically by a reindex job. Searches and
 // the ingest worker take a snapshot (shared_ptr) so a swap never pulls data from under them.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -22,7 +23,7 @@ struct LoadedState {
   // The index is guarded here (searches shared, add/remove/setEf exclusive) so that the
   // plugin does not depend on the index's own thread-safety guarantees.
   mutable std::shared_mutex indexMutex;
-  std::size_t currentEf = 0;
+  std::atomic<std::size_t> currentEf{0};  // the ef last given to the index
 };
 
 class Engine {

@@ -174,10 +174,11 @@ boost::json::object runSearch(LoadedState& state, const SearchRequest& request, 
   const std::size_t wanted = request.k + (query.excludeInstance.empty() ? 0 : 1);
   std::vector<index::Hit> hits;
   {
-    if (state.currentEf != request.ef) {
+    const std::size_t ef = std::max(request.ef, wanted);
+    if (state.currentEf != ef) {
       std::unique_lock<std::shared_mutex> lock(state.indexMutex);
-      state.index->setEf(std::max(request.ef, wanted));
-      state.currentEf = request.ef;
+      state.index->setEf(ef);
+      state.currentEf = ef;
     }
     std::shared_lock<std::shared_mutex> lock(state.indexMutex);
     hits = state.index->search(spaceOf(target), query.vector.data(), wanted, filter);

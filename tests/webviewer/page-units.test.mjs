@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatScore, formatStudyDate, plural, toDicomDate } from '../../webviewer/app/js/dom.js';
-import { queryWords, splitHighlights } from '../../webviewer/app/js/highlight.js';
+import { focusSnippet, queryWords, splitHighlights } from '../../webviewer/app/js/highlight.js';
 import { srParagraphs } from '../../webviewer/app/js/report.js';
 import { thumbnailInstance } from '../../webviewer/app/js/results.js';
 
@@ -74,4 +74,14 @@ test('thumbnails: own image for image hits, preview instance for studies, none f
   assert.equal(thumbnailInstance({ instance: 'sr1' }, 'reports'), null);
   assert.equal(thumbnailInstance({ previewInstance: 'i9' }, 'studies'), 'i9');
   assert.equal(thumbnailInstance({}, 'studies'), null);
+});
+
+test('focusSnippet starts a long snippet at the sentence of the first marked word', () => {
+  const report = 'FINDINGS: The heart and mediastinum are unremarkable. Pulmonary vascularity is normal. ' +
+    'There is no pneumothorax. Low lung volumes. IMPRESSION: Low lung volumes.';
+  assert.equal(focusSnippet(report, queryWords('low lung volumes')), '… Low lung volumes. IMPRESSION: Low lung volumes.');
+  assert.equal(focusSnippet('Low lung volumes early on.', queryWords('lung')), 'Low lung volumes early on.', 'an early match keeps the start');
+  assert.equal(focusSnippet(report, queryWords('pacemaker')), report, 'no match: unchanged');
+  assert.equal(focusSnippet(report, []), report);
+  assert.equal(focusSnippet(undefined, ['x']), '');
 });

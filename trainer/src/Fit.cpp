@@ -162,12 +162,12 @@ FitResult fit(const FitOptions& optionsIn) {
       net = loaded.model;
       tok = loaded.tokenizer;
       initFingerprint = loaded.file.fingerprint;
-      if (optionsIn.aggregation != model::toString(net->config.aggregation))
-        throw std::runtime_error("--aggregation " + optionsIn.aggregation + " differs from the --init bundle's (" +
+      if (!o.aggregation.empty() && o.aggregation != model::toString(net->config.aggregation))
+        throw std::runtime_error("--aggregation " + o.aggregation + " differs from the --init bundle's (" +
                                  model::toString(net->config.aggregation) + ")");
     } else {
       auto config = model::presetConfig(o.config);
-      config.aggregation = model::parseAggregation(o.aggregation);
+      config.aggregation = model::parseAggregation(o.aggregation.empty() ? "mba" : o.aggregation);
       tok = tokenizer::trainWordPiece(reportTexts(trainStudies), o.vocabSize > 0 ? o.vocabSize : defaultVocab(o.config));
       config.vocabSize = static_cast<int>(tok->vocabSize());
       net = model::makeModel(config, o.seed);

@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
   fitCmd->add_flag("--resume", fit.resume, "continue from the latest checkpoint in --out");
   fitCmd->add_option("--config", fit.config, "model size when not --init: tiny or small")->capture_default_str();
   fitCmd->add_option("--objective", fit.objective, "mcr or dual-stream")->capture_default_str();
-  fitCmd->add_option("--aggregation", fit.aggregation, "mba or abm")->capture_default_str();
+  fitCmd->add_option("--aggregation", fit.aggregation, "mba or abm (default: mba, or the --init bundle's)");
   fitCmd->add_option("--vocab", fit.vocabSize, "tokenizer vocabulary size when not --init (0 = preset default)");
   fitCmd->add_option("--steps", fit.steps, "optimizer steps in total")->capture_default_str();
   fitCmd->add_option("--batch", fit.batchSize, "studies per step")->capture_default_str();

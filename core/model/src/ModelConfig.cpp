@@ -27,6 +27,12 @@ void ModelConfig::validate() const {
   require(vocabSize > 5, "vocabSize must exceed the 5 special tokens (is the tokenizer set?)");
   require(maxTokens >= 4, "maxTokens must be >= 4");
   require(embeddingDim > 0 && mapHiddenDim > 0 && mlpRatio > 0, "embeddingDim, mapHiddenDim, mlpRatio must be positive");
+  // Upper bounds keep a crafted bundle from asking for absurd allocations.
+  require(imageSize <= 2048 && maxTokens <= 4096 && vocabSize <= 1000000, "sizes beyond the supported range");
+  require(imageDim <= 4096 && textDim <= 4096 && decoderDim <= 4096 && embeddingDim <= 4096 && mapHiddenDim <= 16384 &&
+              mlpRatio <= 16,
+          "widths beyond the supported range");
+  require(imageDepth <= 64 && textDepth <= 64 && decoderDepth <= 64, "depths beyond the supported range");
   require(imageMaskRatio >= 0.0 && imageMaskRatio < 1.0, "imageMaskRatio must be in [0, 1)");
   require(textMaskRatio >= 0.0 && textMaskRatio < 1.0, "textMaskRatio must be in [0, 1)");
   require(initialTemperature > 0.0, "initialTemperature must be positive");

@@ -110,10 +110,15 @@ export class Api {
   /** POST {root}search with exactly one of text/instance/study plus options. */
   search(query) { return request(new URL('search', this.pluginRoot), json('POST', query)); }
 
-  /** POST {root}search/upload with the file's raw bytes; options in the query string. */
+  /**
+   * POST {root}search/upload with the file's raw bytes. The options travel as JSON in the
+   * X-MCR-Search header: Orthanc hands a POST's query string to no plugin.
+   */
   searchUpload(file, options) {
-    const url = withQuery(new URL('search/upload', this.pluginRoot), options);
-    return request(url, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: file });
+    const headers = { 'Content-Type': 'application/octet-stream' };
+    const set = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+    if (Object.keys(set).length) headers['X-MCR-Search'] = JSON.stringify(set);
+    return request(new URL('search/upload', this.pluginRoot), { method: 'POST', headers, body: file });
   }
 
   similarStudies(studyId, options) {

@@ -49,3 +49,21 @@ export function highlighted(text, words) {
   }
   return fragment;
 }
+
+/**
+ * A report snippet shown in a few lines should show why it matched: when the first marked
+ * word comes late, start at the beginning of its sentence, with "… " in front.
+ */
+export function focusSnippet(text, words, lead = 80) {
+  if (!text || !words.length) return text || '';
+  const first = splitHighlights(text, words).reduce((acc, part) => {
+    if (acc.found) return acc;
+    return part.match ? { at: acc.at, found: true } : { at: acc.at + part.text.length, found: false };
+  }, { at: 0, found: false });
+  if (!first.found || first.at <= lead) return text;
+  // The start of the sentence holding the match: after the last ". " / ": " / newline before it.
+  const before = text.slice(0, first.at);
+  const boundary = Math.max(before.lastIndexOf('. '), before.lastIndexOf(': '), before.lastIndexOf('\n'));
+  const start = boundary >= 0 ? boundary + 2 : first.at;
+  return `… ${text.slice(start).trimStart()}`;
+}

@@ -1,7 +1,7 @@
 // The result grid: one card per hit with its thumbnail (Orthanc's /instances/{id}/preview),
 // score, study date, modality and the report snippet with the query's words marked.
 import { h, formatScore, formatStudyDate } from './dom.js';
-import { highlighted } from './highlight.js';
+import { focusSnippet, highlighted } from './highlight.js';
 
 /** The image instance to show for a result, or null (a report hit has none of its own). */
 export function thumbnailInstance(result, target) {
@@ -43,7 +43,7 @@ export function renderResults(container, results, { api, target, words, onSelect
       h('span', { class: 'date' }, formatStudyDate(result.studyDate)),
       result.modality ? h('span', { class: 'modality' }, result.modality) : null),
     h('span', { class: 'snippet' },
-      result.snippet ? highlighted(result.snippet, words) : h('em', {}, 'No report indexed for this study')));
+      result.snippet ? highlighted(focusSnippet(result.snippet, words), words) : h('em', {}, 'No report indexed for this study')));
     card.addEventListener('click', () => onSelect(result, index, card));
     return h('li', {}, card);
   });

@@ -31,7 +31,7 @@ struct FitOptions {
   bool resume = false;           // continue from out/checkpoints/LATEST
   std::string config = "small";  // preset when not --init
   std::string objective = "mcr";
-  std::string aggregation = "mba";
+  std::string aggregation;  // "mba" or "abm"; empty: mba, or the --init bundle's
   int vocabSize = 0;
   int steps = 1000;
   int batchSize = 64;
