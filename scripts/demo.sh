@@ -51,7 +51,7 @@ if [[ ! -f $build/CMakeCache.txt ]]; then
 fi
 say "Building the plugin and mcr-synth (incremental)"
 cmake --build "$build" -j "$jobs" --target OrthancMCR mcr-synth
-plugin=$(find "$build" -name 'libOrthancMCR.so' -type f -print -quit)
+plugin=$(find "$build" -name 'libOrthancMCR.so' \( -type f -o -type l \) -print -quit)  # a symlink to the versioned file
 synth=$(find "$build" -name 'mcr-synth' -type f -perm -u+x -print -quit)
 [[ -n $plugin ]] || die "the build produced no libOrthancMCR.so under $build"
 [[ -n $synth ]] || die "the build produced no mcr-synth under $build"

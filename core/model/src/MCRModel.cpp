@@ -94,7 +94,8 @@ torch::Tensor MCRModelImpl::temperature() const {
 torch::Tensor MCRModelImpl::contrastiveLoss(const torch::Tensor& img, const torch::Tensor& txt,
                                             const torch::Tensor& groups) {
   auto scale = torch::exp(logitScale.clamp_max(std::log(100.0)));
-  auto logits = scale * torch::matmul(img.to(torch::kFloat), txt.to(torch::kFloat).t());
+  // fp32 logits even under autocast (which runs the matmul in bf16): the softmax needs the range.
+  auto logits = (scale * torch::matmul(img.to(torch::kFloat), txt.to(torch::kFloat).t())).to(torch::kFloat);
   torch::Tensor target;
   if (groups.defined()) {
     target = groups.unsqueeze(1).eq(groups.unsqueeze(0)).to(torch::kFloat);
