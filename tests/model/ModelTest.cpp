@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include <ATen/autocast_mode.h>
+
 #include "ModelTestUtil.h"
 #include "mcr/model/torch/MCRModel.h"
 
@@ -173,6 +175,26 @@ TEST(Contrastive, MatchesTheReferenceWithAndWithoutGroups) {
   EXPECT_NEAR(grouped, referenceInfoNce(img, txt, {7, 7, 1, 2, 3}, scale), 1e-4);
   EXPECT_GT(std::abs(plain - grouped), 1e-3);
   EXPECT_NEAR(model->temperature().item<double>(), c.initialTemperature, 1e-6);
+}
+
+TEST(Autocast, Bf16LossesAreFiniteWithAndWithoutGroups) {
+  auto tok = testing::tinyTokenizer();
+  auto c = testing::tinyConfig();
+  auto model = makeModel(c, 2);
+  auto batch = testing::syntheticBatch(c, *tok, 4);
+  auto masks = sampleMasks(c, batch.ids, 4, 3);
+  at::autocast::set_cpu_enabled(true);
+  at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+  auto grouped = model->losses(batch, masks, Objective::MCR);
+  batch.groups = torch::Tensor();
+  auto plain = model->losses(batch, masks, Objective::DualStream);
+  at::autocast::set_cpu_enabled(false);
+  at::autocast::clear_cache();
+  for (const auto& l : {grouped, plain}) {
+    EXPECT_EQ(l.total.scalar_type(), torch::kFloat);
+    EXPECT_TRUE(std::isfinite(l.total.item<double>()));
+  }
+  plain.total.backward();
 }
 
 }  // namespace
