@@ -33,12 +33,13 @@ find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
 add_library(httplib INTERFACE)
 target_include_directories(httplib SYSTEM INTERFACE ${HTTPLIB_INCLUDE_DIR})
 target_link_libraries(httplib INTERFACE Threads::Threads)
-# Debian builds cpp-httplib as a compiled library (libcpp-httplib.so, CPPHTTPLIB_* options
-# baked in): link it so the header's declarations resolve.
-find_library(HTTPLIB_LIBRARY cpp-httplib)
-if(HTTPLIB_LIBRARY)
-  target_link_libraries(httplib INTERFACE ${HTTPLIB_LIBRARY})
-endif()
+# Debian builds cpp-httplib as a compiled library (libcpp-httplib.so): link it, and compile
+# the header with the options the library was built with (its cpp-httplib.pc), or the
+# classes' layouts differ between the two and the heap is corrupted.
+find_library(HTTPLIB_LIBRARY cpp-httplib REQUIRED)
+target_link_libraries(httplib INTERFACE ${HTTPLIB_LIBRARY})
+target_compile_definitions(httplib INTERFACE
+  CPPHTTPLIB_OPENSSL_SUPPORT CPPHTTPLIB_ZLIB_SUPPORT CPPHTTPLIB_BROTLI_SUPPORT)
 
 if(MCR_WITH_TESTS OR MCR_WITH_BENCH)
   find_package(GTest REQUIRED)

@@ -15,6 +15,7 @@ BUILD_PACKAGES=(
   libcli11-dev libspdlog-dev libfmt-dev libstb-dev libcpp-httplib-dev
   orthanc orthanc-dev
   zlib1g-dev
+  python3            # config/systemd/mcr-finetune
 )
 TEST_PACKAGES=(
   clang-14 libclang-rt-14-dev      # libFuzzer targets and sanitizers

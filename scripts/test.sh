@@ -21,7 +21,7 @@ status=0
 step() { printf '\n==== %s\n' "$*"; }
 
 step "main build (g++)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCR_WITH_BENCH=OFF >/dev/null
 cmake --build build -j "$jobs"
 step "tests"
 ctest --test-dir build -j "$jobs" --label-exclude 'bench' || status=1

@@ -30,10 +30,11 @@ void redirectToIndex(OrthancPluginRestOutput* output, const OrthancPluginHttpReq
 #endif
 
 // Orthanc Explorer is a jQuery Mobile app: pages are shown with "pagebeforeshow"; the
-// current resource id is in the page URL's "uuid" parameter.
+// current resource id is in the page URL's "uuid" parameter. The handlers are bound at
+// once (not on document-ready): a study page opened directly is shown before ready fires.
 std::string explorerScript(const std::string& root) {
   return R"JS(
-$(function () {
+(function () {
   function mcrAddButton(pageId, kind) {
     $('#' + pageId).live('pagebeforeshow', function () {
       $('#mcr-similar-' + kind).remove();
@@ -51,7 +52,7 @@ $(function () {
   }
   mcrAddButton('study', 'study');
   mcrAddButton('instance', 'instance');
-});
+})();
 )JS";
 }
 

@@ -82,15 +82,15 @@ int runExport(const std::string& from, const std::string& out, const std::string
 
 }  // namespace
 
-// OpenMP threads that busy-wait, plus OpenBLAS's own thread pool, slow a shared machine
-// down by 5-20x (measured: 3.0 s vs 0.16 s per tiny step at load 10 on 2 cores). Both are
-// read when the libraries load, before main(), so set them and re-execute once.
+// OpenMP threads that busy-wait slow a shared machine down by 5-20x (measured: 3.0 s vs
+// 0.16 s per tiny step at load 10 on 2 cores). The policy is read when the OpenMP runtime
+// loads, before main(), so set it and re-execute once. OpenBLAS's variables are left as the
+// machine sets them (they work around CPU misdetection on some hosts).
 void preferPassiveThreads(char** argv) {
   if (std::getenv("MCR_TRAIN_THREADS_SET")) return;
   ::setenv("MCR_TRAIN_THREADS_SET", "1", 1);
   bool changed = false;
   if (!std::getenv("OMP_WAIT_POLICY")) changed |= ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1) == 0;
-  if (!std::getenv("OPENBLAS_NUM_THREADS")) changed |= ::setenv("OPENBLAS_NUM_THREADS", "1", 1) == 0;
   if (changed) ::execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
 }
 

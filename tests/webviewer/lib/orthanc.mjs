@@ -124,16 +124,24 @@ export class Orthanc {
 
   /**
    * Waits until the plugin has caught up with everything stored (lag 0, queue empty) and
-   * indexed at least `images` images and `reports` reports.
+   * indexed at least `images` images and `reports` reports, and stays so: Orthanc emits
+   * StableSeries/StableStudy changes StableAge seconds after the last instance, so the
+   * state must hold, with no new change, over a wait longer than that.
    */
-  async waitIndexed({ images, reports, timeoutMs = 180000 }) {
+  async waitIndexed({ images, reports, timeoutMs = 180000, settleMs = 2500 }) {
     const deadline = Date.now() + timeoutMs;
     let status = null;
+    let caughtUpAt = null; // {lastChange, since}
     for (;;) {
       status = await this.get('/plugins/mcr/status');
       const index = status.index || {};
-      if (status.ready && status.ingest?.lag === 0 && status.ingest?.queueLength === 0 &&
-          (index.images ?? 0) >= images && (index.reports ?? 0) >= reports) {
+      const caughtUp = status.ready && status.ingest?.lag === 0 && status.ingest?.queueLength === 0 &&
+        (index.images ?? 0) >= images && (index.reports ?? 0) >= reports;
+      if (!caughtUp) {
+        caughtUpAt = null;
+      } else if (!caughtUpAt || caughtUpAt.lastChange !== status.ingest.lastChange) {
+        caughtUpAt = { lastChange: status.ingest.lastChange, since: Date.now() };
+      } else if (Date.now() - caughtUpAt.since >= settleMs) {
         return status;
       }
       if (Date.now() > deadline) {
