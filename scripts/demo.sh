@@ -44,7 +44,7 @@ if ! bash scripts/install-deps.sh; then
 fi
 
 # ---- 2. build --------------------------------------------------------------------------
-export CCACHE_DIR=${CCACHE_DIR:-$root/.cache/ccache}
+export CCACHE_NOHASHDIR=1   # share ccache entries with the test build (default ccache dir)
 if [[ ! -f $build/CMakeCache.txt ]]; then
   say "Configuring $build"
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo

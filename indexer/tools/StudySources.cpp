@@ -11,48 +11,10 @@
 #include "mcr/image/DicomImageDecoder.h"
 #include "mcr/image/ImageOps.h"
 #include "mcr/report/ReportText.h"
+#include "mcr/synth/Csv.h"
 
 namespace mcr::index::tools {
 namespace {
-
-// RFC 4180: quoted fields may hold commas, doubled quotes and newlines.
-std::vector<std::vector<std::string>> parseCsv(const std::string& text, const std::string& path) {
-  std::vector<std::vector<std::string>> rows(1);
-  std::string field;
-  bool quoted = false, fieldStarted = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"' && !fieldStarted) {
-      quoted = fieldStarted = true;
-    } else if (c == ',') {
-      rows.back().push_back(std::move(field));
-      field.clear();
-      fieldStarted = false;
-    } else if (c == '\n' || c == '\r') {
-      if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
-      rows.back().push_back(std::move(field));
-      field.clear();
-      fieldStarted = false;
-      rows.emplace_back();
-    } else {
-      field += c;
-      fieldStarted = true;
-    }
-  }
-  if (quoted) throw std::runtime_error("'" + path + "': unterminated quoted field");
-  if (fieldStarted || !rows.back().empty()) rows.back().push_back(std::move(field));
-  while (!rows.empty() && (rows.back().empty() || (rows.back().size() == 1 && rows.back()[0].empty()))) rows.pop_back();
-  return rows;
-}
 
 std::string folderOf(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -66,28 +28,24 @@ bool endsWith(const std::string& s, const std::string& suffix) {
 }  // namespace
 
 std::vector<PendingStudy> readManifest(const std::string& manifestPath) {
-  std::ifstream in(manifestPath, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read manifest '" + manifestPath + "'");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  const auto rows = parseCsv(buffer.str(), manifestPath);
-  if (rows.empty()) throw std::runtime_error("manifest '" + manifestPath + "' is empty");
+  // The one manifest CSV reader of the project (mcr-synth writes these files).
+  const synth::CsvTable table = synth::readCsvFile(manifestPath);
+  if (!table.issues.empty()) {
+    const auto& issue = table.issues.front();
+    throw std::runtime_error("manifest '" + manifestPath + "' line " + std::to_string(issue.line) + ": " + issue.message);
+  }
   auto column = [&](const char* name) {
-    for (std::size_t i = 0; i < rows[0].size(); ++i) {
-      if (rows[0][i] == name) return i;
-    }
-    throw std::runtime_error("manifest '" + manifestPath + "' has no column '" + name + "'");
+    const int index = table.column(name);
+    if (index < 0) throw std::runtime_error("manifest '" + manifestPath + "' has no column '" + name + "'");
+    return static_cast<std::size_t>(index);
   };
   const std::size_t studyColumn = column("study_id"), patientColumn = column("patient_id"),
                     imageColumn = column("image_path"), reportColumn = column("report_text");
   const std::string folder = folderOf(manifestPath);
   std::vector<PendingStudy> studies;
-  for (std::size_t r = 1; r < rows.size(); ++r) {
-    const auto& row = rows[r];
-    if (row.size() != rows[0].size()) {
-      throw std::runtime_error("manifest '" + manifestPath + "' row " + std::to_string(r) + " has " +
-                               std::to_string(row.size()) + " fields, the header " + std::to_string(rows[0].size()));
-    }
+  for (const auto& record : table.rows) {
+    const auto& row = record.fields;
+    const std::size_t r = record.row;
     PendingStudy study;
     study.patient = row[patientColumn];
     study.study = row[studyColumn];
