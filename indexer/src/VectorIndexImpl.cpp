@@ -146,13 +146,16 @@ void VectorIndexImpl::add(Space space, const std::vector<Item>& items) {
     failed_ = true;
     throw;
   }
-  if (logRecords_ >= options_.compactAfterLogRecords) {
-    try {
-      compactLocked();
-    } catch (const std::exception& e) {
-      // The add itself is durable; compaction is retried after the next write.
-      warn(std::string("automatic compaction failed: ") + e.what());
-    }
+  compactIfLogIsLong();
+}
+
+void VectorIndexImpl::compactIfLogIsLong() {
+  if (logRecords_ < options_.compactAfterLogRecords) return;
+  try {
+    compactLocked();
+  } catch (const std::exception& e) {
+    // The write itself is durable; compaction is retried after the next write.
+    warn(std::string("automatic compaction failed: ") + e.what());
   }
 }
 
@@ -177,13 +180,7 @@ std::size_t VectorIndexImpl::remove(const std::string& orthancId) {
     failed_ = true;
     throw;
   }
-  if (logRecords_ >= options_.compactAfterLogRecords) {
-    try {
-      compactLocked();
-    } catch (const std::exception& e) {
-      warn(std::string("automatic compaction failed: ") + e.what());
-    }
-  }
+  compactIfLogIsLong();
   return removed;
 }
 

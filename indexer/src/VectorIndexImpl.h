@@ -78,6 +78,7 @@ class VectorIndexImpl final : public VectorIndex {
   std::size_t applyRemove(const std::string& orthancId);
   void validateItems(const std::vector<Item>& items, Space space) const;
   void compactLocked();
+  void compactIfLogIsLong();  // after a write, with the writer mutex held
   void rebuildGraphIfNeeded(SpaceState& state);
   void warn(const std::string& message) const;
   void checkUsable() const;
