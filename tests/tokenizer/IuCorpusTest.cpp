@@ -1,10 +1,8 @@
 // Round trip and determinism on the IU chest X-ray report text (shared research data,
-// outside the repository; skipped when absent). Also the CSV reader those tests use.
+// outside the repository; skipped when absent).
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "IuReportCorpus.h"
 #include "mcr/report/ReportText.h"
@@ -17,14 +15,6 @@ std::string joinWords(const std::vector<std::string>& words) {
   std::string joined;
   for (const auto& word : words) joined += (joined.empty() ? "" : " ") + word;
   return joined;
-}
-
-TEST(IuCsv, ParsesQuotedFieldsWithCommasNewlinesAndQuotes) {
-  const auto records = testing::parseCsv("a,b,c\n1,\"x, y\",\"say \"\"hi\"\"\nnext\"\r\n2,,\n");
-  ASSERT_EQ(records.size(), 3u);
-  EXPECT_EQ(records[1], (std::vector<std::string>{"1", "x, y", "say \"hi\"\nnext"}));
-  EXPECT_EQ(records[2], (std::vector<std::string>{"2", "", ""}));
-  EXPECT_THROW(testing::parseCsv("a,\"b\n"), std::runtime_error);
 }
 
 class IuReports : public ::testing::Test {
@@ -44,13 +34,9 @@ class IuReports : public ::testing::Test {
 
 TEST_F(IuReports, TableParsesIntoTheDocumentedNumberOfReports) {
   // PROVENANCE.md of the shared folder: 3,266 reports, 3,245 with findings or impression.
-  const auto records = testing::parseCsv([] {
-    std::ifstream in(MCR_IU_REPORTS_CSV, std::ios::binary);
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-  }());
-  EXPECT_EQ(records.size(), 3266u + 1u);
+  const auto table = testing::readIuTable(MCR_IU_REPORTS_CSV);
+  ASSERT_TRUE(table.has_value());
+  EXPECT_EQ(table->rows.size(), 3266u);
   EXPECT_EQ(texts_.size(), 3245u);
 }
 
