@@ -14,7 +14,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <fmt/format.h>
-#include <ATen/autocast_mode.h>
 
 #ifdef MCR_HAVE_C10_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -22,6 +21,7 @@
 
 #include "mcr/model/Embedder.h"
 #include "mcr/model/Runtime.h"
+#include "mcr/model/torch/Autocast.h"
 #include "mcr/model/torch/BundleIO.h"
 #include "mcr/model/torch/Runtime.h"
 
@@ -82,19 +82,8 @@ StepResult runSteps(const std::string& preset, model::Objective objective, int b
     opt.zero_grad();
     model::Losses l;
     {
-      if (bf16) {
-        if (device.is_cuda()) {
-          at::autocast::set_enabled(true);
-          at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-        } else {
-          at::autocast::set_cpu_enabled(true);
-          at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-        }
-      }
+      model::AutocastScope autocast(device, bf16);  // the trainer's own autocast scope
       l = net->losses(b, masks, objective);
-      at::autocast::set_enabled(false);
-      at::autocast::set_cpu_enabled(false);
-      at::autocast::clear_cache();
     }
     l.total.backward();
     opt.step();

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "mcr/synth/Findings.h"
-#include "mcr/trainer/Autocast.h"
+#include "mcr/model/torch/Autocast.h"
 
 namespace mcr::trainer {
 namespace {
@@ -95,7 +95,7 @@ RetrievalReport evaluateLiveModel(model::MCRModel& model, const tokenizer::Token
     for (auto i = b; i < e; ++i) rows.push_back(i);
     auto batch = makeBatch(data, rows);
     c10::InferenceMode guard;
-    AutocastScope autocast(device, bf16);
+    model::AutocastScope autocast(device, bf16);
     return toVector(model->embedImages(batch.images.to(device)).embedding);
   };
   auto texts = [&](const std::vector<std::string>& list) {
@@ -110,7 +110,7 @@ RetrievalReport evaluateLiveModel(model::MCRModel& model, const tokenizer::Token
     for (std::size_t i = 0; i < ids.size(); ++i)
       for (std::size_t j = 0; j < ids[i].size(); ++j) batch[static_cast<int64_t>(i)][static_cast<int64_t>(j)] = ids[i][j];
     c10::InferenceMode guard;
-    AutocastScope autocast(device, bf16);
+    model::AutocastScope autocast(device, bf16);
     return toVector(model->embedTexts(batch.to(device)).embedding);
   };
   auto report = evaluateRetrieval(buildEvalInputs(data, dim, images, texts));

@@ -13,7 +13,7 @@
 #include "mcr/model/Runtime.h"
 #include "mcr/model/torch/BundleIO.h"
 #include "mcr/model/torch/Runtime.h"
-#include "mcr/trainer/Autocast.h"
+#include "mcr/model/torch/Autocast.h"
 #include "mcr/trainer/Checkpoint.h"
 #include "mcr/trainer/Dataset.h"
 #include "mcr/trainer/Evaluate.h"
@@ -262,7 +262,7 @@ FitResult fit(const FitOptions& optionsIn) {
     optimizer->zero_grad();
     model::Losses losses;
     {
-      AutocastScope autocast(device, bf16);
+      model::AutocastScope autocast(device, bf16);
       losses = net->losses(b, masks, objective);
     }
     losses.total.backward();

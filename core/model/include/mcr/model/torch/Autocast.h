@@ -4,7 +4,7 @@
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
-namespace mcr::trainer {
+namespace mcr::model {
 
 class AutocastScope {
  public:
@@ -35,4 +35,4 @@ class AutocastScope {
   bool cuda_, enabled_, previous_ = false;
 };
 
-}  // namespace mcr::trainer
+}  // namespace mcr::model
