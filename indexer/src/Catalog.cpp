@@ -1,116 +1,270 @@
 #include "Catalog.h"
 
+#include <algorithm>
+
 namespace mcr::index::detail {
 
-namespace {
-// The ids of a record that go into the reverse map (its key is found through byKey_).
-std::vector<const std::string*> reverseIds(Space space, const Record& r) {
-  std::vector<const std::string*> ids{&r.patient};
-  if (space != Space::Studies) {
-    ids.push_back(&r.study);
-    ids.push_back(&r.series);
-  }
-  return ids;
-}
-}  // namespace
-
-void Catalog::link(const std::string& id, Label label) {
-  if (!id.empty()) byResource_[id].insert(label);
+std::optional<Catalog::Ref> Catalog::find(Label label) const {
+  return labelIndex_.find(label, [&](uint32_t ref) { return slots_[ref].label == label; });
 }
 
-void Catalog::unlink(const std::string& id, Label label) {
-  if (id.empty()) return;
-  auto found = byResource_.find(id);
-  if (found == byResource_.end()) return;
-  found->second.erase(label);
-  if (found->second.empty()) byResource_.erase(found);
-}
-
-void Catalog::put(Label label, const Record& record) {
-  erase(label);
-  auto& stored = byLabel_[label] = record;
-  byKey_[stored.key(space_)] = label;
-  for (const std::string* id : reverseIds(space_, stored)) link(*id, label);
-}
-
-void Catalog::erase(Label label) {
-  auto found = byLabel_.find(label);
-  if (found == byLabel_.end()) return;
-  const Record& old = found->second;
-  auto key = byKey_.find(old.key(space_));
-  if (key != byKey_.end() && key->second == label) byKey_.erase(key);
-  for (const std::string* id : reverseIds(space_, old)) unlink(*id, label);
-  byLabel_.erase(found);
-}
-
-const Record* Catalog::record(Label label) const {
-  auto found = byLabel_.find(label);
-  return found == byLabel_.end() ? nullptr : &found->second;
+std::optional<Catalog::Ref> Catalog::findKey(const PackedString& key) const {
+  return keyIndex_.find(key.hash(), [&](uint32_t ref) { return slots_[ref].key == key; });
 }
 
 std::optional<Label> Catalog::labelOfKey(const std::string& key) const {
-  auto found = byKey_.find(key);
-  if (found == byKey_.end()) return std::nullopt;
-  return found->second;
+  if (key.empty()) return std::nullopt;
+  const auto ref = findKey(PackedString(key));
+  if (!ref) return std::nullopt;
+  return slots_[*ref].label;
+}
+
+void Catalog::reserve(std::size_t records) {
+  if (records > slots_.capacity()) slots_.reserve(records);
+  labelIndex_.reserve(records, [&](uint32_t ref) { return labelHash(ref); });
+  keyIndex_.reserve(records, [&](uint32_t ref) { return keyHash(ref); });
+}
+
+void Catalog::link(Ref ref, Role role) {
+  const StringPool::Id id = idOf(slots_[ref], role);
+  if (id == StringPool::kEmpty) return;
+  const uint32_t node = ref * kRoles + role;
+  uint32_t& head = strings_.listHead(id);
+  slots_[ref].prev[role] = kNoNode;
+  slots_[ref].next[role] = head;
+  if (head != kNoNode) slots_[head / kRoles].prev[head % kRoles] = node;
+  head = node;
+}
+
+void Catalog::unlink(Ref ref, Role role) {
+  const StringPool::Id id = idOf(slots_[ref], role);
+  if (id == StringPool::kEmpty) return;
+  Slot& slot = slots_[ref];
+  const uint32_t prev = slot.prev[role], next = slot.next[role];
+  if (prev == kNoNode) {
+    strings_.listHead(id) = next;
+  } else {
+    slots_[prev / kRoles].next[prev % kRoles] = next;
+  }
+  if (next != kNoNode) slots_[next / kRoles].prev[next % kRoles] = prev;
+  slot.prev[role] = slot.next[role] = kNoNode;
+}
+
+void Catalog::put(Label label, const Record& record) {
+  const std::string& keyText = record.key(space_);
+  if (keyText.empty()) throw IndexError(std::string(toString(space_)) + " record without a key");
+  if (label >= kMaxLabel) throw IndexError("label " + std::to_string(label) + " out of range");
+  erase(label);
+  PackedString key(keyText);
+  if (findKey(key)) throw IndexError("key '" + keyText + "' already has another label");
+
+  Ref ref;
+  if (!freeSlots_.empty()) {
+    ref = freeSlots_.back();
+    freeSlots_.pop_back();
+  } else {
+    if (slots_.size() >= (kNoNode - 1) / kRoles) throw IndexError("catalog is full");
+    if (slots_.size() == slots_.capacity()) {
+      slots_.reserve(slots_.size() + std::max<std::size_t>(slots_.size() / 2, 1024));  // grow by half, not double
+    }
+    ref = static_cast<Ref>(slots_.size());
+    slots_.emplace_back();
+  }
+  Slot& slot = slots_[ref];
+  slot.label = label;
+  slot.indexedAtUnix = record.indexedAtUnix;
+  slot.key = std::move(key);
+  slot.sopInstanceUid = PackedString(record.sopInstanceUid);
+  heapBytes_ += slot.key.heapBytes() + slot.sopInstanceUid.heapBytes();
+  const bool studies = space_ == Space::Studies;
+  slot.patient = strings_.acquire(record.patient);
+  slot.study = studies ? StringPool::kEmpty : strings_.acquire(record.study);
+  slot.series = strings_.acquire(record.series);
+  slot.instance = studies ? strings_.acquire(record.instance) : StringPool::kEmpty;
+  slot.studyDate = strings_.acquire(record.studyDate);
+  slot.modality = strings_.acquire(record.modality);
+  for (Role role : {kPatientRole, kStudyRole, kSeriesRole}) {
+    if (linksRole(role)) link(ref, role);
+  }
+  labelIndex_.insert(ref, label, [&](uint32_t other) { return labelHash(other); });
+  keyIndex_.insert(ref, slot.key.hash(), [&](uint32_t other) { return keyHash(other); });
+}
+
+void Catalog::erase(Label label) {
+  const auto found = find(label);
+  if (!found) return;
+  const Ref ref = *found;
+  labelIndex_.erase(ref, label, [&](uint32_t other) { return labelHash(other); });
+  keyIndex_.erase(ref, keyHash(ref), [&](uint32_t other) { return keyHash(other); });
+  for (Role role : {kPatientRole, kStudyRole, kSeriesRole}) {
+    if (linksRole(role)) unlink(ref, role);
+  }
+  Slot& slot = slots_[ref];
+  for (StringPool::Id id : {slot.patient, slot.study, slot.series, slot.instance, slot.studyDate, slot.modality}) {
+    strings_.release(id);
+  }
+  heapBytes_ -= slot.key.heapBytes() + slot.sopInstanceUid.heapBytes();
+  slot = Slot();
+  freeSlots_.push_back(ref);
+}
+
+Record Catalog::recordAt(Ref ref) const {
+  const Slot& slot = slots_[ref];
+  Record r;
+  r.patient = strings_.text(slot.patient);
+  r.study = strings_.text(slot.study);
+  r.series = strings_.text(slot.series);
+  r.instance = strings_.text(slot.instance);
+  r.sopInstanceUid = slot.sopInstanceUid.str();
+  r.studyDate = strings_.text(slot.studyDate);
+  r.modality = strings_.text(slot.modality);
+  r.indexedAtUnix = slot.indexedAtUnix;
+  (space_ == Space::Studies ? r.study : r.instance) = slot.key.str();
+  return r;
+}
+
+std::optional<Record> Catalog::record(Label label) const {
+  const auto ref = find(label);
+  if (!ref) return std::nullopt;
+  return recordAt(*ref);
 }
 
 std::vector<Label> Catalog::labelsOf(const std::string& orthancId) const {
   std::vector<Label> labels;
   if (orthancId.empty()) return labels;
   if (auto key = labelOfKey(orthancId)) labels.push_back(*key);
-  auto found = byResource_.find(orthancId);
-  if (found != byResource_.end()) {
-    for (Label label : found->second) {
-      if (labels.empty() || labels.front() != label) labels.push_back(label);
+  if (const auto id = strings_.find(orthancId); id && *id != StringPool::kEmpty) {
+    for (uint32_t node = strings_.listHead(*id); node != kNoNode;) {
+      const Slot& slot = slots_[node / kRoles];
+      labels.push_back(slot.label);
+      node = slot.next[node % kRoles];
     }
   }
+  // A record can refer to the id in several roles (and as its key): list it once.
+  std::sort(labels.begin(), labels.end());
+  labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
   return labels;
+}
+
+CompiledFilter Catalog::compile(const Filter& f) const {
+  CompiledFilter c;
+  c.empty = filterIsEmpty(f);
+  if (f.modality) {
+    c.modality = strings_.find(*f.modality);
+    if (!c.modality) c.matchesNothing = true;  // no record has this modality
+  }
+  c.dateFrom = f.dateFrom;
+  c.dateTo = f.dateTo;
+  // An id no record has excludes nothing.
+  if (f.excludePatient) c.excludePatient = strings_.find(*f.excludePatient);
+  if (f.excludeStudy) {
+    if (space_ == Space::Studies) {
+      c.excludeStudyKey.emplace(*f.excludeStudy);
+    } else {
+      c.excludeStudy = strings_.find(*f.excludeStudy);
+    }
+  }
+  return c;
+}
+
+bool Catalog::passes(Ref ref, const CompiledFilter& f) const {
+  if (f.empty) return true;
+  if (f.matchesNothing) return false;
+  const Slot& slot = slots_[ref];
+  if (f.modality && slot.modality != *f.modality) return false;
+  if (f.dateFrom || f.dateTo) {
+    // YYYYMMDD compares as text; a record without a date fails any date bound.
+    const std::string date = strings_.text(slot.studyDate);
+    if (date.empty()) return false;
+    if (f.dateFrom && date < *f.dateFrom) return false;
+    if (f.dateTo && date > *f.dateTo) return false;
+  }
+  if (f.excludePatient && slot.patient == *f.excludePatient) return false;
+  if (f.excludeStudy && slot.study == *f.excludeStudy) return false;
+  if (f.excludeStudyKey && slot.key == *f.excludeStudyKey) return false;
+  return true;
 }
 
 void Catalog::check(std::vector<std::string>& problems) const {
   const std::string where = std::string(toString(space_)) + ": ";
-  if (byKey_.size() != byLabel_.size()) {
-    problems.push_back(where + std::to_string(byLabel_.size()) + " records but " +
-                       std::to_string(byKey_.size()) + " keys (duplicate keys)");
-  }
-  for (const auto& [key, label] : byKey_) {
-    const Record* r = record(label);
-    if (!r || r->key(space_) != key) problems.push_back(where + "key '" + key + "' points at a wrong record");
-  }
-  for (const auto& [label, r] : byLabel_) {
-    if (r.key(space_).empty()) problems.push_back(where + "label " + std::to_string(label) + " has an empty key");
-    for (const std::string* id : reverseIds(space_, r)) {
-      if (id->empty()) continue;
-      auto found = byResource_.find(*id);
-      if (found == byResource_.end() || !found->second.count(label)) {
-        problems.push_back(where + "resource '" + *id + "' does not list label " + std::to_string(label));
+  std::size_t live = 0;
+  std::vector<uint32_t> listed(slots_.size(), 0);  // per slot: roles reached from a list head
+  for (Ref ref = 0; ref < slots_.size(); ++ref) {
+    const Slot& slot = slots_[ref];
+    if (slot.label == kFreeSlot) continue;
+    ++live;
+    const auto byLabel = find(slot.label);
+    if (!byLabel || *byLabel != ref) problems.push_back(where + "label " + std::to_string(slot.label) + " is not indexed");
+    const std::string key = slot.key.str();
+    if (key.empty()) problems.push_back(where + "label " + std::to_string(slot.label) + " has an empty key");
+    const auto byKey = findKey(slot.key);
+    if (!byKey || *byKey != ref) problems.push_back(where + "key '" + key + "' points at a wrong record");
+    for (StringPool::Id id : {slot.patient, slot.study, slot.series, slot.instance, slot.studyDate, slot.modality}) {
+      if (id != StringPool::kEmpty && !strings_.isLive(id)) {
+        problems.push_back(where + "record '" + key + "' refers to a freed interned id");
       }
     }
   }
+  if (live != labelIndex_.size() || live != keyIndex_.size() || live + freeSlots_.size() != slots_.size()) {
+    problems.push_back(where + std::to_string(live) + " records but " + std::to_string(labelIndex_.size()) +
+                       " labels and " + std::to_string(keyIndex_.size()) + " keys indexed (duplicate keys?)");
+  }
+  // Reverse map: walk every list from its head; each linked role of each record once.
+  for (Ref ref = 0; ref < slots_.size(); ++ref) {
+    const Slot& slot = slots_[ref];
+    if (slot.label == kFreeSlot) continue;
+    for (Role role : {kPatientRole, kStudyRole, kSeriesRole}) {
+      const StringPool::Id id = idOf(slot, role);
+      if (!linksRole(role) || id == StringPool::kEmpty || slot.prev[role] != kNoNode) continue;
+      if (strings_.listHead(id) != ref * kRoles + role) {
+        problems.push_back(where + "resource '" + strings_.text(id) + "' does not list label " + std::to_string(slot.label));
+      }
+    }
+  }
+  for (StringPool::Id id = 0; id < strings_.idCount(); ++id) {
+    if (!strings_.isLive(id)) continue;
+    std::size_t steps = 0;
+    for (uint32_t node = strings_.listHead(id), prev = kNoNode; node != kNoNode; prev = node, node = slots_[node / kRoles].next[node % kRoles]) {
+      const Ref ref = node / kRoles;
+      const auto role = static_cast<Role>(node % kRoles);
+      if (ref >= slots_.size() || slots_[ref].label == kFreeSlot || idOf(slots_[ref], role) != id ||
+          slots_[ref].prev[role] != prev || ++steps > slots_.size() * kRoles) {
+        problems.push_back(where + "the record list of resource '" + strings_.text(id) + "' is damaged");
+        break;
+      }
+      ++listed[ref];
+    }
+  }
+  for (Ref ref = 0; ref < slots_.size(); ++ref) {
+    const Slot& slot = slots_[ref];
+    if (slot.label == kFreeSlot) continue;
+    uint32_t expected = 0;
+    for (Role role : {kPatientRole, kStudyRole, kSeriesRole}) expected += linksRole(role) && idOf(slot, role) != StringPool::kEmpty;
+    if (listed[ref] != expected) {
+      problems.push_back(where + "label " + std::to_string(slot.label) + " is listed under " + std::to_string(listed[ref]) +
+                         " of its " + std::to_string(expected) + " resources");
+    }
+  }
+  strings_.check(where, problems);
+}
+
+std::size_t Catalog::memoryBytes() const {
+  return slots_.capacity() * sizeof(Slot) + freeSlots_.capacity() * sizeof(Ref) + labelIndex_.memoryBytes() +
+         keyIndex_.memoryBytes() + strings_.memoryBytes() + heapBytes_;
 }
 
 void Catalog::toProto(pb::SpaceCatalog& out) const {
   out.set_space(detail::toProto(space_));
-  out.mutable_entries()->Reserve(static_cast<int>(byLabel_.size()));
-  for (const auto& [label, r] : byLabel_) {
+  out.mutable_entries()->Reserve(static_cast<int>(size()));
+  forEach([&](Ref ref) {
     auto* entry = out.add_entries();
-    entry->set_label(label);
-    detail::toProto(r, *entry->mutable_record());
-  }
+    entry->set_label(slots_[ref].label);
+    detail::toProto(recordAt(ref), *entry->mutable_record());
+  });
 }
 
 bool filterIsEmpty(const Filter& f) {
   return !f.modality && !f.dateFrom && !f.dateTo && !f.excludePatient && !f.excludeStudy;
-}
-
-bool matches(const Record& r, const Filter& f) {
-  if (f.modality && r.modality != *f.modality) return false;
-  // YYYYMMDD compares as text; a record without a date fails any date bound.
-  if (f.dateFrom && (r.studyDate.empty() || r.studyDate < *f.dateFrom)) return false;
-  if (f.dateTo && (r.studyDate.empty() || r.studyDate > *f.dateTo)) return false;
-  if (f.excludePatient && r.patient == *f.excludePatient) return false;
-  if (f.excludeStudy && r.study == *f.excludeStudy) return false;
-  return true;
 }
 
 pb::SpaceId toProto(Space space) {

@@ -186,26 +186,28 @@ std::size_t VectorIndexImpl::remove(const std::string& orthancId) {
 
 std::vector<Hit> VectorIndexImpl::exactSearch(const SpaceState& state, const float* query, std::size_t k,
                                               const Filter& filter) const {
-  std::vector<std::pair<float, Label>> best;  // min-heap on score, at most k
+  std::vector<std::pair<float, Catalog::Ref>> best;  // min-heap on score, at most k
   auto worse = [](const auto& a, const auto& b) { return a.first > b.first; };
-  for (const auto& [label, record] : state.catalog.entries()) {
-    if (!matches(record, filter)) continue;
+  const CompiledFilter compiled = state.catalog.compile(filter);
+  state.catalog.forEach([&](Catalog::Ref ref) {
+    if (!state.catalog.passes(ref, compiled)) return;
+    const Label label = state.catalog.label(ref);
     const float* vector = state.graph->vector(label);
-    if (!vector) continue;
+    if (!vector) return;
     const float score = dot(query, vector, static_cast<std::size_t>(options_.dim));
     if (best.size() < k) {
-      best.emplace_back(score, label);
+      best.emplace_back(score, ref);
       std::push_heap(best.begin(), best.end(), worse);
     } else if (score > best.front().first) {
       std::pop_heap(best.begin(), best.end(), worse);
-      best.back() = {score, label};
+      best.back() = {score, ref};
       std::push_heap(best.begin(), best.end(), worse);
     }
-  }
+  });
   std::sort(best.begin(), best.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<Hit> hits;
   hits.reserve(best.size());
-  for (const auto& [score, label] : best) hits.push_back({*state.catalog.record(label), score});
+  for (const auto& [score, ref] : best) hits.push_back({state.catalog.recordAt(ref), score});
   return hits;
 }
 
@@ -223,13 +225,14 @@ std::vector<Hit> VectorIndexImpl::search(Space space, const float* query, std::s
   const std::size_t live = state.catalog.size();
   if (live == 0) return {};
   const bool filtered = !filterIsEmpty(filter);
+  const CompiledFilter compiled = state.catalog.compile(filter);
   std::size_t fetch = filtered ? std::max(k * kFirstFetchFactor, kMinFetch) : k;
   while (!filtered || (fetch <= kMaxGraphFetch && fetch < live)) {
     std::vector<Hit> hits;
     for (const auto& [score, label] : state.graph->search(query, fetch)) {
-      const Record* record = state.catalog.record(label);
-      if (!record || !matches(*record, filter)) continue;
-      hits.push_back({*record, score});
+      const auto ref = state.catalog.find(label);
+      if (!ref || !state.catalog.passes(*ref, compiled)) continue;
+      hits.push_back({state.catalog.recordAt(*ref), score});
       if (hits.size() == k) break;
     }
     if (!filtered || hits.size() == k) return hits;
@@ -264,6 +267,7 @@ Stats VectorIndexImpl::stats() const {
     out[s]->capacity = state.graph->capacity();
     out[s]->deletedSlots = state.graph->deletedCount();
     out[s]->graphBytes = state.graph->memoryBytes();
+    out[s]->catalogBytes = state.catalog.memoryBytes();
   }
   stats.logRecords = logRecords_;
   stats.logBytes = logBytes_;
@@ -298,22 +302,22 @@ std::vector<std::string> VectorIndexImpl::verify() const {
                          std::to_string(state.catalog.size()));
     }
     for (Label label : live) {
-      if (!state.catalog.record(label)) problems.push_back(where + "vector " + std::to_string(label) + " has no record");
+      if (!state.catalog.contains(label)) problems.push_back(where + "vector " + std::to_string(label) + " has no record");
     }
-    for (const auto& [label, record] : state.catalog.entries()) {
-      const float* vector = state.graph->vector(label);
+    state.catalog.forEach([&](Catalog::Ref ref) {
+      const float* vector = state.graph->vector(state.catalog.label(ref));
       if (!vector) {
-        problems.push_back(where + "record '" + record.key(state.catalog.space()) + "' has no vector");
-        continue;
+        problems.push_back(where + "record '" + state.catalog.key(ref) + "' has no vector");
+        return;
       }
       const float norm = std::sqrt(dot(vector, vector, static_cast<std::size_t>(options_.dim)));
       if (!(std::fabs(norm - 1.0f) <= kNormTolerance)) {
-        problems.push_back(where + "vector of '" + record.key(state.catalog.space()) + "' has norm " + std::to_string(norm));
+        problems.push_back(where + "vector of '" + state.catalog.key(ref) + "' has norm " + std::to_string(norm));
       }
-    }
+    });
     for (Label label : state.graph->unreachableLive()) {
-      const Record* record = state.catalog.record(label);
-      problems.push_back(where + "vector of '" + (record ? record->key(state.catalog.space()) : std::to_string(label)) +
+      const auto ref = state.catalog.find(label);
+      problems.push_back(where + "vector of '" + (ref ? state.catalog.key(*ref) : std::to_string(label)) +
                          "' is unreachable from the graph's entry point (mcr-index compact re-links it)");
     }
     for (Label label : state.freeLabels) {

@@ -110,7 +110,9 @@ void VectorIndexImpl::createGraphs() {
 void VectorIndexImpl::loadCatalog(std::size_t s, const pb::SpaceCatalog& catalog) {
   SpaceState& state = spaces_[s];
   const std::string where = std::string("snapshot of '") + directory_ + "' is corrupt: " + toString(state.catalog.space());
+  state.catalog.reserve(static_cast<std::size_t>(catalog.entries_size()));
   for (const auto& entry : catalog.entries()) {
+    if (entry.label() >= kMaxLabel) throw IndexError(where + " catalog label " + std::to_string(entry.label()) + " is out of range");
     Record record = fromProto(entry.record());
     if (!state.graph->isLive(entry.label())) {
       throw IndexError(where + " catalog label " + std::to_string(entry.label()) + " has no vector");
@@ -119,7 +121,7 @@ void VectorIndexImpl::loadCatalog(std::size_t s, const pb::SpaceCatalog& catalog
     if (state.catalog.labelOfKey(record.key(state.catalog.space()))) {
       throw IndexError(where + " duplicate key '" + record.key(state.catalog.space()) + "'");
     }
-    if (state.catalog.record(entry.label())) throw IndexError(where + " duplicate label");
+    if (state.catalog.contains(entry.label())) throw IndexError(where + " duplicate label");
     state.catalog.put(entry.label(), record);
   }
   const std::size_t live = state.graph->slots() - state.graph->deletedCount();
@@ -211,7 +213,7 @@ void VectorIndexImpl::replay(const pb::LogRecord& record) {
     SpaceState& state = spaces_[static_cast<std::size_t>(batch.space())];
     for (const auto& item : batch.items()) {
       if (item.vector_size() != options_.dim) throw IndexError("log of '" + directory_ + "' has a vector of wrong size");
-      if (item.label() >= (uint64_t{1} << 40)) throw IndexError("log of '" + directory_ + "' has an absurd label");
+      if (item.label() >= kMaxLabel) throw IndexError("log of '" + directory_ + "' has an absurd label");
       const Record record = fromProto(item.record());
       if (record.key(state.catalog.space()).empty()) throw IndexError("log of '" + directory_ + "' has an empty key");
       applyAdd(state, item.label(), record, item.vector().data());

@@ -14,6 +14,9 @@
 #include "ToolSupport.h"
 #include "VectorGenerators.h"
 #include "mcr/index/VectorIndex.h"
+#ifdef MCR_INDEX_WITH_MODEL
+#include "ModelBenchData.h"
+#endif
 
 namespace mcr::index::tools {
 namespace {
@@ -32,8 +35,13 @@ struct BenchArgs {
   std::size_t efConstruction = 200;
   uint64_t seed = 42;
   std::string directory;  // empty: a temporary directory, removed afterwards
-  std::string model;      // --data model
   ClusteredParams clustered;
+  // --data model (with the model only; docs/indexer.md, "bench").
+  std::string model, manifest, device = "auto";
+  double noise = 0;
+  std::string queryModality = "reports";
+  std::string noiseShape = "data";
+  const CLI::Option* dimOption = nullptr;  // to tell a given --dim from the default
 };
 
 float dot(const float* a, const float* b, int n) {
@@ -108,10 +116,14 @@ struct ScratchDirectory {
   }
 };
 
-void runBench(const BenchArgs& a) {
+void runBench(BenchArgs a) {
   if (a.n < kK || a.dim < 2 || a.threads < 1 || a.queries < 1) throw std::runtime_error("need --n >= 10, --dim >= 2, --threads >= 1");
+  if (a.data != "model" && (!a.model.empty() || !a.manifest.empty())) {
+    throw std::runtime_error("--model and --manifest are for --data model");
+  }
   VectorSet base, queries;
   std::string dataDescription;
+  std::string fingerprint = "bench-" + a.data;
   if (a.data == "clustered") {
     generateClustered(a.clustered, a.dim, a.seed, a.n, a.queries, base, queries);
     dataDescription = a.clustered.describe();
@@ -119,15 +131,26 @@ void runBench(const BenchArgs& a) {
     generateUniform(a.dim, a.seed, a.n, a.queries, base, queries);
     dataDescription = "uniform: N(0, I) normalised (uniform on the unit sphere, no structure)";
   } else if (a.data == "model") {
+#ifdef MCR_INDEX_WITH_MODEL
+    // The dimension of model data is the bundle's, and only the bundle's: a --dim given
+    // beside it must agree (checked as soon as the bundle is loaded).
+    const int requiredDim = a.dimOption && a.dimOption->count() > 0 ? a.dim : 0;
+    const ModelDataParams params{a.model, a.manifest, a.device, a.noise, requiredDim, a.queryModality, a.noiseShape};
+    const ModelData model = generateModelData(params, a.seed, a.n, a.queries, base, queries);
+    a.dim = model.dim;
+    fingerprint = model.fingerprint;
+    dataDescription = model.description;
+#else
     throw std::runtime_error(
-        "--data model needs a model bundle: this mcr-index was built without the model "
-        "(configure with MCR_WITH_TORCH=ON once core/model exists)");
+        "--data model needs the model library: this mcr-index was built without it (configure with "
+        "MCR_WITH_TORCH=ON)");
+#endif
   } else {
     throw std::runtime_error("--data must be clustered, uniform or model");
   }
   fmt::print("data     {}\n", dataDescription);
   fmt::print("set      n={} dim={} queries={} k={} M={} ef_construction={} threads={} seed={}\n", a.n, a.dim,
-             a.queries, kK, a.M, a.efConstruction, a.threads, a.seed);
+             queries.n, kK, a.M, a.efConstruction, a.threads, a.seed);
   fmt::print("load     {} (1/5/15-minute load average at start)\n", loadAverage());
   std::fflush(stdout);
 
@@ -144,7 +167,7 @@ void runBench(const BenchArgs& a) {
 
   Options options;
   options.dim = a.dim;
-  options.modelFingerprint = "bench-" + a.data;
+  options.modelFingerprint = fingerprint;
   options.M = a.M;
   options.efConstruction = a.efConstruction;
   options.initialCapacity = a.n;
@@ -194,12 +217,13 @@ void runBench(const BenchArgs& a) {
   const uint64_t rssAfter = residentBytes();
   const Stats stats = index->stats();
   const double graphBytesPerVector = double(stats.images.graphBytes) / a.n;
+  const double catalogBytesPerVector = double(stats.images.catalogBytes) / a.n;
   const double rssPerVector = rssAfter > rssBefore ? double(rssAfter - rssBefore) / a.n : 0.0;
   fmt::print("build    {:.1f} s ({:.0f} vectors/s, logged adds of 1000), snapshot {:.2f} s ({:.1f} MiB), "
              "open from snapshot {:.2f} s\n",
              buildSeconds, a.n / buildSeconds, snapshotSeconds, snapshotBytes / 1048576.0, openSeconds);
-  fmt::print("memory   {:.0f} bytes/vector (process RSS growth), graph {:.0f} bytes/vector\n", rssPerVector,
-             graphBytesPerVector);
+  fmt::print("memory   {:.0f} bytes/vector (process RSS growth), graph {:.0f} bytes/vector, catalog {:.0f} bytes/vector\n",
+             rssPerVector, graphBytesPerVector, catalogBytesPerVector);
 
   // Exact search: ground truth for recall, and the baseline's latency and throughput.
   std::vector<std::vector<std::size_t>> truth(queries.n);
@@ -212,6 +236,16 @@ void runBench(const BenchArgs& a) {
   }
   const double exactQps = throughput(queries.n, a.threads, [&](std::size_t q) { truth[q] = exactTopK(base, queries.row(q)); });
   const double exactP50 = percentile(exactLatency, 0.5), exactP99 = percentile(exactLatency, 0.99);
+  // How near the queries are to the data (cross-modal queries lie far from the images):
+  // medians of the cosine to the nearest and to the 10th-nearest indexed vector.
+  std::vector<double> firstCosine, tenthCosine;
+  for (std::size_t q = 0; q < queries.n; ++q) {
+    firstCosine.push_back(dot(queries.row(q), base.row(truth[q].front()), a.dim));
+    tenthCosine.push_back(dot(queries.row(q), base.row(truth[q].back()), a.dim));
+  }
+  const double queryFirst = percentile(firstCosine, 0.5), queryTenth = percentile(tenthCosine, 0.5);
+  fmt::print("queries  cosine to the nearest indexed vector: median {:.4f}; to the 10th nearest: median {:.4f}\n",
+             queryFirst, queryTenth);
   fmt::print("exact    p50 {:.3f} ms  p99 {:.3f} ms  {:.0f} queries/s ({} threads)\n", exactP50, exactP99, exactQps,
              a.threads);
 
@@ -255,12 +289,12 @@ void runBench(const BenchArgs& a) {
     }
     fmt::print(R"({{"n":{},"dim":{},"data":{},"M":{},"ef_construction":{},"threads":{},"queries":{},"ef":{},)"
                R"("recall@10":{:.4f},"p50_ms":{:.4f},"p99_ms":{:.4f},"qps":{:.1f},"bytes_per_vector":{:.0f},)"
-               R"("graph_bytes_per_vector":{:.0f},"build_s":{:.2f},"snapshot_s":{:.2f},"snapshot_bytes":{},"open_s":{:.2f},)"
-               R"("ef_for_recall_0.9":{},"exact":{{"p50_ms":{:.4f},"p99_ms":{:.4f},"qps":{:.1f}}},"sweep":[{}],"load":{}}})"
+               R"("graph_bytes_per_vector":{:.0f},"catalog_bytes_per_vector":{:.0f},"build_s":{:.2f},"snapshot_s":{:.2f},"snapshot_bytes":{},"open_s":{:.2f},)"
+               R"("ef_for_recall_0.9":{},"query_top1_cosine":{:.4f},"query_top10_cosine":{:.4f},"exact":{{"p50_ms":{:.4f},"p99_ms":{:.4f},"qps":{:.1f}}},"sweep":[{}],"load":{}}})"
                "\n",
                a.n, a.dim, jsonString(a.data), a.M, a.efConstruction, a.threads, queries.n, d.ef, d.recall, d.p50,
-               d.p99, d.qps, rssPerVector, graphBytesPerVector, buildSeconds, snapshotSeconds, snapshotBytes,
-               openSeconds, efFor09, exactP50, exactP99, exactQps, sweepJson, jsonString(loadAverage()));
+               d.p99, d.qps, rssPerVector, graphBytesPerVector, catalogBytesPerVector, buildSeconds, snapshotSeconds, snapshotBytes,
+               openSeconds, efFor09, queryFirst, queryTenth, exactP50, exactP99, exactQps, sweepJson, jsonString(loadAverage()));
   }
 }
 
@@ -270,7 +304,7 @@ void addBenchCommand(CLI::App& app) {
   static BenchArgs args;
   auto* bench = app.add_subcommand("bench", "Build an index from generated vectors; recall, latency, memory vs exact search");
   bench->add_option("--n", args.n, "Vectors to index")->capture_default_str();
-  bench->add_option("--dim", args.dim, "Dimension")->capture_default_str();
+  args.dimOption = bench->add_option("--dim", args.dim, "Dimension (not with --data model: the bundle's)")->capture_default_str();
   bench->add_option("--threads", args.threads, "Threads for the queries/s figures")->capture_default_str();
   bench->add_option("--data", args.data, "clustered | uniform | model")->capture_default_str();
   bench->add_flag("--json", args.json, "End with one JSON line of the results");
@@ -282,7 +316,18 @@ void addBenchCommand(CLI::App& app) {
   bench->add_option("--clusters", args.clustered.clusters, "clustered: number of clusters")->capture_default_str();
   bench->add_option("--subspace", args.clustered.subspaceDim, "clustered: subspace dimension")->capture_default_str();
   bench->add_option("--dir", args.directory, "Keep the index in this directory (default: temporary, removed)");
-  bench->add_option("--model", args.model, "Model bundle for --data model");
+  bench->add_option("--model", args.model, "--data model: the model bundle");
+  bench->add_option("--manifest", args.manifest, "--data model: mcr-synth manifest.csv of the studies to embed");
+  bench->add_option("--device", args.device, "--data model: auto, cpu, cuda or cuda:N")->capture_default_str();
+  bench->add_option("--noise", args.noise,
+                    "--data model: noise sigma per dimension of the replicas (default: half the real "
+                    "nearest-neighbour distance / sqrt(dim))");
+  bench->add_option("--noise-shape", args.noiseShape,
+                    "--data model: data (along the real embeddings' covariance) or isotropic")
+      ->capture_default_str();
+  bench->add_option("--query-modality", args.queryModality,
+                    "--data model: reports (text -> images) or images (held-out images)")
+      ->capture_default_str();
   bench->callback([] { runBench(args); });
 }
 

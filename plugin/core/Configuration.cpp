@@ -193,11 +193,11 @@ PluginConfig parseConfiguration(const std::string& orthancConfigurationJson,
   c.changesBatch = static_cast<int>(getInt(section, "ChangesBatch", c.changesBatch, 1, 1000, "ChangesBatch"));
 
   if (auto it = section.find("SearchDefaults"); it != section.end()) {
-    if (!it->value().is_object()) fail("SearchDefaults", "must be an object like {\"K\": 10, \"Ef\": 64}");
+    if (!it->value().is_object()) fail("SearchDefaults", "must be an object like {\"K\": 10, \"Ef\": 256}");
     const json::object& sd = it->value().get_object();
     checkUnknown(sd, std::begin(kSearchKeys), std::end(kSearchKeys), "SearchDefaults.");
     c.searchDefaults.k = static_cast<std::size_t>(getInt(sd, "K", 10, 1, kMaxK, "SearchDefaults.K"));
-    c.searchDefaults.ef = static_cast<std::size_t>(getInt(sd, "Ef", 64, 1, kMaxEf, "SearchDefaults.Ef"));
+    c.searchDefaults.ef = static_cast<std::size_t>(getInt(sd, "Ef", static_cast<int>(kDefaultEf), 1, kMaxEf, "SearchDefaults.Ef"));
   }
   return c;
 }

@@ -41,7 +41,7 @@ TEST(Configuration, DefaultsWithoutSection) {
   EXPECT_EQ(c.indexedModalities, (std::vector<std::string>{"CR", "DX"}));
   EXPECT_EQ(c.reportModalities, (std::vector<std::string>{"SR"}));
   EXPECT_EQ(c.searchDefaults.k, 10u);
-  EXPECT_EQ(c.searchDefaults.ef, 64u);
+  EXPECT_EQ(c.searchDefaults.ef, 256u);
   EXPECT_EQ(parse("{}").indexDirectory, "OrthancStorage/mcr-index");
 }
 

@@ -115,6 +115,49 @@ TEST_F(FitTest, ResumeAfterInterruptionIsBitIdentical) {
   fs::remove_all(interrupted);
 }
 
+TEST_F(FitTest, TextAugmentationAndFindingPositivesResumeBitIdentically) {
+  auto options = [&](const std::string& out) {
+    auto o = tinyOptions(out);
+    o.textAugment = {0.5, 0.5};
+    o.positives = "findings";
+    return o;
+  };
+  const auto straight = testing::uniqueTempDir("aug-straight"), interrupted = testing::uniqueTempDir("aug-interrupted");
+  auto full = fit(options(straight));
+  ASSERT_TRUE(full.completed);
+  auto first = options(interrupted);
+  first.stopAfter = 4;
+  ASSERT_TRUE(fit(first).interrupted);
+  auto plain = tinyOptions(interrupted);  // resuming without the augmentation is refused
+  plain.resume = true;
+  plain.positives = "findings";
+  EXPECT_THROW(fit(plain), std::runtime_error);
+  auto again = options(interrupted);
+  again.resume = true;
+  auto rest = fit(again);
+  ASSERT_TRUE(rest.completed);
+  EXPECT_EQ(model::readBundleFile(rest.bundle).fingerprint, model::readBundleFile(full.bundle).fingerprint);
+  auto prov = boost::json::parse(model::readBundleFile(full.bundle).provenance).as_object();
+  EXPECT_EQ(std::string(prov.at("positives").as_string()), "findings");
+  EXPECT_DOUBLE_EQ(prov.at("rewrite_rate").as_double(), 0.5);
+  fs::remove_all(straight);
+  fs::remove_all(interrupted);
+}
+
+TEST_F(FitTest, FindingPositivesGroupEqualFindingSets) {
+  auto studies = selectSplit(loadManifest(manifest), "train");
+  ASSERT_GE(studies.size(), 8u);
+  auto tok = tokenizer::trainWordPiece({"heart lungs"}, 50);
+  auto data = loadStudies(studies, 64, *tok, 32, 1);
+  groupByFindings(data);
+  for (std::size_t i = 0; i < data.size(); ++i)
+    for (std::size_t j = 0; j < data.size(); ++j)
+      EXPECT_EQ(data.groups[i] == data.groups[j],
+                findingSetKey(data.studies[i].findings) == findingSetKey(data.studies[j].findings));
+  data.studies[0].hasFindings = false;  // a generic manifest without the column
+  EXPECT_THROW(groupByFindings(data), std::runtime_error);
+}
+
 TEST_F(FitTest, InitThenFineTuneKeepsTheTokenizer) {
   const auto out = testing::uniqueTempDir("finetune");
   InitOptions init;

@@ -67,6 +67,38 @@ TEST(Metrics, KnownMisrankingsGiveKnownRecalls) {
   EXPECT_DOUBLE_EQ(same.i2t.exact.r1, 1.0);
 }
 
+TEST(Metrics, AbnormalQueriesAreAveragedSeparately) {
+  // 6 studies: 0..3 normal (empty finding set), 4 and 5 abnormal with different findings.
+  // Every image ranks its own report first except image 5, which ranks report 0 first
+  // and its own second.
+  EvalInputs in;
+  in.n = 6;
+  in.dim = 6;
+  in.texts = onehot({0, 1, 2, 3, 4, 5}, 6);
+  in.images = onehot({0, 1, 2, 3, 4, 0}, 6);
+  in.images[5 * 6 + 5] = 0.5f;
+  in.exactKeys = {"a", "b", "c", "d", "e", "f"};
+  in.findingKeys = {"", "", "", "", "cardiomegaly;", "pacemaker;"};
+  auto r = evaluateRetrieval(in);
+  // All six queries: 5 of 6 hit at rank 1 under "findings" (image 5's first report is normal).
+  EXPECT_NEAR(r.i2t.findings->r1, 5.0 / 6, 1e-12);
+  // Abnormal queries only (4 and 5): 1 of 2 at rank 1, both within 5.
+  ASSERT_TRUE(r.i2t.findingsAbnormal.has_value());
+  EXPECT_DOUBLE_EQ(r.i2t.findingsAbnormal->r1, 0.5);
+  EXPECT_DOUBLE_EQ(r.i2t.findingsAbnormal->r5, 1.0);
+  // Their random baseline: one relevant item among 6.
+  EXPECT_NEAR(r.randomI2t.findingsAbnormal->r1, 1.0 / 6, 1e-12);
+  // Normal queries have 4 relevant items of 6, so the all-query random baseline is higher.
+  EXPECT_NEAR(r.randomI2t.findings->r1, (4 * (4.0 / 6) + 2 * (1.0 / 6)) / 6, 1e-12);
+  auto v = boost::json::parse(r.toJson()).as_object();
+  EXPECT_DOUBLE_EQ(v.at("i2t").at("findings_abnormal").at("R@1").as_double(), 0.5);
+  // With only normal studies there is no abnormal query: null, not 0.
+  in.findingKeys = {"", "", "", "", "", ""};
+  auto normal = evaluateRetrieval(in);
+  EXPECT_FALSE(normal.i2t.findingsAbnormal.has_value());
+  EXPECT_TRUE(boost::json::parse(normal.toJson()).at("i2t").at("findings_abnormal").is_null());
+}
+
 TEST(Metrics, ProbesNeedFivePositivesAndScorePrecisionAtTen) {
   EvalInputs in;
   in.n = 20;

@@ -66,10 +66,29 @@ LoadedStudies loadStudies(std::vector<Study> studies, int imageSize, const token
   return out;
 }
 
+void groupByFindings(LoadedStudies& data) {
+  std::map<std::string, int64_t> groupOf;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const auto& s = data.studies[i];
+    if (!s.hasFindings)
+      throw std::runtime_error("--positives findings needs a findings column; '" + s.studyId + "' has none");
+    data.groups[i] = groupOf.emplace(findingSetKey(s.findings), static_cast<int64_t>(groupOf.size())).first->second;
+  }
+}
+
 model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::size_t>& rows) {
+  std::vector<std::vector<int64_t>> rowIds;
+  rowIds.reserve(rows.size());
+  for (auto r : rows) rowIds.push_back(data.ids[r]);
+  return makeBatch(data, rows, rowIds);
+}
+
+model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::size_t>& rows,
+                            const std::vector<std::vector<int64_t>>& rowIds) {
+  if (rowIds.size() != rows.size()) throw std::invalid_argument("makeBatch: one token list per row expected");
   const auto b = static_cast<int64_t>(rows.size());
   std::size_t longest = 0;
-  for (auto r : rows) longest = std::max(longest, data.ids[r].size());
+  for (const auto& row : rowIds) longest = std::max(longest, row.size());
   model::TrainBatch batch;
   auto index = torch::empty({b}, torch::kLong);
   for (int64_t i = 0; i < b; ++i) index[i] = static_cast<int64_t>(rows[i]);
@@ -78,7 +97,7 @@ model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::si
   batch.groups = torch::empty({b}, torch::kLong);
   auto ids = batch.ids.accessor<int64_t, 2>();
   for (int64_t i = 0; i < b; ++i) {
-    const auto& row = data.ids[rows[i]];
+    const auto& row = rowIds[static_cast<std::size_t>(i)];
     for (std::size_t j = 0; j < row.size(); ++j) ids[i][j] = row[j];
     batch.groups[i] = data.groups[rows[i]];
   }

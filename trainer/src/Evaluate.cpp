@@ -13,16 +13,6 @@ namespace {
 
 constexpr std::size_t kEvalBatch = 64;
 
-std::string findingKey(const std::string& findings) {
-  std::vector<std::string> parts;
-  for (const auto& f : synth::parseFindingList(findings)) parts.push_back(f.str());
-  std::sort(parts.begin(), parts.end());
-  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
-  std::string key;
-  for (const auto& p : parts) key += p + ";";
-  return key;
-}
-
 std::vector<float> toVector(const torch::Tensor& t) {
   auto c = t.to(torch::kCPU, torch::kFloat).contiguous();
   return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
@@ -63,7 +53,7 @@ EvalInputs buildEvalInputs(const LoadedStudies& data, std::size_t dim, const Emb
   if (!haveFindings) return in;
   std::vector<synth::FindingSet> sets;
   for (const auto& s : data.studies) {
-    in.findingKeys.push_back(findingKey(s.findings));
+    in.findingKeys.push_back(findingSetKey(s.findings));
     sets.push_back(synth::parseFindingList(s.findings));
   }
   std::vector<std::string> queries;

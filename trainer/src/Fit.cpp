@@ -58,6 +58,29 @@ std::vector<std::string> reportTexts(const std::vector<Study>& studies) {
   return texts;
 }
 
+// The tokenizer's corpus: the train reports, plus one grammar rewrite of each study when
+// rewriting is on (else the rewrites' words would reach the model as [UNK] pieces).
+std::vector<std::string> tokenizerCorpus(const std::vector<Study>& studies, const FitOptions& o) {
+  auto texts = reportTexts(studies);
+  if (o.textAugment.rewriteRate > 0)
+    for (std::size_t i = 0; i < studies.size(); ++i)
+      if (studies[i].hasFindings) texts.push_back(grammarRewrite(studies[i], splitmix(o.seed ^ (0x7E47ull + i))));
+  return texts;
+}
+
+// Token ids of the batch rows under text augmentation: a pure function of (seed, step, row).
+std::vector<std::vector<int64_t>> augmentedIds(const LoadedStudies& data, const std::vector<std::size_t>& rows,
+                                               const FitOptions& o, int step, const tokenizer::Tokenizer& tok,
+                                               int maxTokens) {
+  std::vector<std::vector<int64_t>> ids;
+  ids.reserve(rows.size());
+  for (auto r : rows) {
+    const uint64_t seed = splitmix(splitmix(o.seed + 0xA06ull) ^ (static_cast<uint64_t>(step) << 24) ^ r);
+    ids.push_back(tok.encode(augmentReport(data.studies[r], o.textAugment, seed), static_cast<std::size_t>(maxTokens)));
+  }
+  return ids;
+}
+
 int defaultVocab(const std::string& preset) { return preset == "tiny" ? 1000 : 4000; }
 
 std::unique_ptr<torch::optim::AdamW> makeOptimizer(MCRModel& model, const FitOptions& o) {
@@ -89,6 +112,9 @@ std::string settingsJson(const FitOptions& o, const model::ModelConfig& c, const
                         {"weight_decay", o.weightDecay},
                         {"clip", o.clipNorm},
                         {"seed", o.seed},
+                        {"rewrite_rate", o.textAugment.rewriteRate},
+                        {"sentence_rate", o.textAugment.sentenceRate},
+                        {"positives", o.positives},
                         {"precision", precision},
                         {"device", device},
                         {"config", boost::json::parse(model::toJson(c))}};
@@ -120,6 +146,9 @@ FitResult fit(const FitOptions& optionsIn) {
   if (o.out.empty()) throw std::runtime_error("fit needs --out");
   if (o.steps <= 0 || o.batchSize < 2) throw std::runtime_error("fit needs --steps >= 1 and --batch >= 2");
   o.warmupSteps = std::max(1, std::min(o.warmupSteps, o.steps));
+  validate(o.textAugment);
+  if (o.positives != "report" && o.positives != "findings")
+    throw std::runtime_error("--positives must be 'report' or 'findings', not '" + o.positives + "'");
   fs::create_directories(fs::path(o.out) / "checkpoints");
   if (o.threads > 0) torch::set_num_threads(o.threads);
   const auto objective = model::parseObjective(o.objective);
@@ -168,7 +197,7 @@ FitResult fit(const FitOptions& optionsIn) {
     } else {
       auto config = model::presetConfig(o.config);
       config.aggregation = model::parseAggregation(o.aggregation.empty() ? "mba" : o.aggregation);
-      tok = tokenizer::trainWordPiece(reportTexts(trainStudies), o.vocabSize > 0 ? o.vocabSize : defaultVocab(o.config));
+      tok = tokenizer::trainWordPiece(tokenizerCorpus(trainStudies, o), o.vocabSize > 0 ? o.vocabSize : defaultVocab(o.config));
       config.vocabSize = static_cast<int>(tok->vocabSize());
       net = model::makeModel(config, o.seed);
     }
@@ -188,6 +217,7 @@ FitResult fit(const FitOptions& optionsIn) {
   auto train = loadStudies(trainStudies, cfg.imageSize, *tok, cfg.maxTokens, std::max(1, torch::get_num_threads()));
   auto val = loadStudies(valStudies, cfg.imageSize, *tok, cfg.maxTokens, std::max(1, torch::get_num_threads()));
   for (const auto& s : train.skipped) progress.message("skipped (image unreadable): " + s);
+  if (o.positives == "findings") groupByFindings(train);
   const int batch = static_cast<int>(std::min<std::size_t>(o.batchSize, train.size()));
   if (batch < 2) throw std::runtime_error("fewer than 2 readable training studies");
   const std::size_t stepsPerEpoch = std::max<std::size_t>(1, train.size() / batch);
@@ -208,6 +238,9 @@ FitResult fit(const FitOptions& optionsIn) {
                           {"batch", batch},
                           {"lr", o.learningRate},
                           {"seed", o.seed},
+                          {"rewrite_rate", o.textAugment.rewriteRate},
+                          {"sentence_rate", o.textAugment.sentenceRate},
+                          {"positives", o.positives},
                           {"precision", bf16 ? "bf16-autocast" : "fp32"},
                           {"init", initFingerprint.empty() ? boost::json::value(nullptr) : boost::json::value(initFingerprint)}};
     p["eval"] = eval ? boost::json::parse(eval->toJson()) : boost::json::value(nullptr);
@@ -252,7 +285,8 @@ FitResult fit(const FitOptions& optionsIn) {
     }
     const std::size_t offset = (step % stepsPerEpoch) * batch;
     std::vector<std::size_t> rows(order.begin() + offset, order.begin() + offset + batch);
-    auto b = makeBatch(train, rows);
+    auto b = o.textAugment.active() ? makeBatch(train, rows, augmentedIds(train, rows, o, step, *tok, cfg.maxTokens))
+                                    : makeBatch(train, rows);
     b.images = b.images.to(device);
     b.ids = b.ids.to(device);
     b.groups = b.groups.to(device);

@@ -1,5 +1,6 @@
 #include "mcr/trainer/Manifest.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -7,9 +8,20 @@
 
 #include "mcr/report/ReportText.h"
 #include "mcr/synth/Csv.h"
+#include "mcr/synth/Findings.h"
 
 namespace mcr::trainer {
 namespace fs = std::filesystem;
+
+std::string findingSetKey(const std::string& findings) {
+  std::vector<std::string> parts;
+  for (const auto& f : synth::parseFindingList(findings)) parts.push_back(f.str());
+  std::sort(parts.begin(), parts.end());
+  parts.erase(std::unique(parts.begin(), parts.end()), parts.end());
+  std::string key;
+  for (const auto& p : parts) key += p + ";";
+  return key;
+}
 
 std::string splitForPatient(const std::string& patientId) {
   // FNV-1a: stable across platforms and library versions (std::hash is not).

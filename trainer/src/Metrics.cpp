@@ -28,10 +28,15 @@ std::vector<std::size_t> topK(const float* query, const std::vector<float>& gall
   return idx;
 }
 
+// Mean R@1/5/10 over the queries `counted` selects (all when it is empty); returns how many.
 template <typename Relevant>
-void direction(const std::vector<float>& queries, const std::vector<float>& gallery, std::size_t n, std::size_t dim,
-               Relevant relevant, RecallAtK& measured, RecallAtK& random) {
+std::size_t direction(const std::vector<float>& queries, const std::vector<float>& gallery, std::size_t n,
+                      std::size_t dim, Relevant relevant, RecallAtK& measured, RecallAtK& random,
+                      const std::vector<bool>& counted = {}) {
+  std::size_t used = 0;
   for (std::size_t i = 0; i < n; ++i) {
+    if (!counted.empty() && !counted[i]) continue;
+    ++used;
     auto top = topK(queries.data() + i * dim, gallery, n, dim, 10);
     auto hitWithin = [&](std::size_t k) {
       for (std::size_t r = 0; r < std::min(k, top.size()); ++r)
@@ -48,10 +53,12 @@ void direction(const std::vector<float>& queries, const std::vector<float>& gall
     random.r10 += randomRecallAtK(n, m, 10);
   }
   for (auto* r : {&measured, &random}) {
-    r->r1 /= static_cast<double>(n);
-    r->r5 /= static_cast<double>(n);
-    r->r10 /= static_cast<double>(n);
+    const double d = static_cast<double>(std::max<std::size_t>(1, used));
+    r->r1 /= d;
+    r->r5 /= d;
+    r->r10 /= d;
   }
+  return used;
 }
 
 boost::json::object recallJson(const RecallAtK& r) { return {{"R@1", r.r1}, {"R@5", r.r5}, {"R@10", r.r10}}; }
@@ -60,6 +67,8 @@ boost::json::object directionJson(const DirectionMetrics& d) {
   boost::json::object o;
   o["exact"] = recallJson(d.exact);
   o["findings"] = d.findings ? boost::json::value(recallJson(*d.findings)) : boost::json::value(nullptr);
+  o["findings_abnormal"] =
+      d.findingsAbnormal ? boost::json::value(recallJson(*d.findingsAbnormal)) : boost::json::value(nullptr);
   return o;
 }
 
@@ -97,6 +106,16 @@ RetrievalReport evaluateRetrieval(const EvalInputs& in) {
     r.t2i.findings = b;
     r.randomI2t.findings = ra;
     r.randomT2i.findings = rb;
+    std::vector<bool> abnormal(n);
+    for (std::size_t i = 0; i < n; ++i) abnormal[i] = !in.findingKeys[i].empty();
+    RecallAtK c, d, rc, rd;
+    if (direction(in.images, in.texts, n, dim, same, c, rc, abnormal) > 0) {
+      direction(in.texts, in.images, n, dim, same, d, rd, abnormal);
+      r.i2t.findingsAbnormal = c;
+      r.t2i.findingsAbnormal = d;
+      r.randomI2t.findingsAbnormal = rc;
+      r.randomT2i.findingsAbnormal = rd;
+    }
   }
   double sum = 0, randomSum = 0;
   for (const auto& p : in.probes) {
@@ -151,6 +170,10 @@ std::string RetrievalReport::toTable() const {
   if (i2t.findings) {
     line("image->report findings", *i2t.findings, *randomI2t.findings);
     line("report->image findings", *t2i.findings, *randomT2i.findings);
+  }
+  if (i2t.findingsAbnormal) {
+    line("  abnormal queries i->r", *i2t.findingsAbnormal, *randomI2t.findingsAbnormal);
+    line("  abnormal queries r->i", *t2i.findingsAbnormal, *randomT2i.findingsAbnormal);
   }
   for (const auto& p : probes)
     out += fmt::format("probe {:<32} P@10 {:.3f}   (random {:.3f}, {} positives)\n", "\"" + p.query + "\"",

@@ -84,6 +84,7 @@ struct SpaceStats {
   std::size_t capacity = 0;
   std::size_t deletedSlots = 0;
   std::size_t graphBytes = 0;    // added: approximate memory of the HNSW graph
+  std::size_t catalogBytes = 0;  // added: memory of the catalog (records, indexes, interned ids)
 };
 struct Stats {
   SpaceStats images, reports, studies;

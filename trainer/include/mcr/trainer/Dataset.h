@@ -21,6 +21,13 @@ struct LoadedStudies {
   std::size_t size() const { return studies.size(); }
 };
 
+// Contrastive positives: by default two studies are each other's positives when their
+// normalised report texts are identical (`groups` as loaded). With this, when their finding
+// sets are equal (every study needs a findings column): all normal studies of a batch are
+// then positives of each other instead of false negatives. Throws std::runtime_error when a
+// study has no findings column.
+void groupByFindings(LoadedStudies& data);
+
 // A PNG, or a DICOM file (decoded and windowed by mcr_image), chosen by content.
 image::GrayImage loadStudyImage(const std::string& path);
 
@@ -31,5 +38,8 @@ LoadedStudies loadStudies(std::vector<Study> studies, int imageSize, const token
 
 // The given rows as a batch (CPU tensors; ids padded to the longest report in the batch).
 model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::size_t>& rows);
+// The same with the token ids of each row given (augmented report texts, row order).
+model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::size_t>& rows,
+                            const std::vector<std::vector<int64_t>>& rowIds);
 
 }  // namespace mcr::trainer

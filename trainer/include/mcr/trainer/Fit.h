@@ -7,6 +7,7 @@
 #include <string>
 
 #include "mcr/trainer/Metrics.h"
+#include "mcr/trainer/TextAugment.h"
 
 namespace mcr::trainer {
 
@@ -43,6 +44,8 @@ struct FitOptions {
   double textMaskRatio = -1;
   double reconstructionWeight = -1;  // < 0: keep the config's
   double mlmWeight = -1;
+  TextAugmentOptions textAugment;
+  std::string positives = "report";  // "report" (identical report text) or "findings" (equal finding sets)  // off by default: every step sees the stored reports
   uint64_t seed = 1;
   int evalEvery = 200;
   int checkpointEvery = 200;

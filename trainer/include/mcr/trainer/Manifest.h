@@ -31,6 +31,10 @@ std::vector<Study> loadManifest(const std::string& path);
 // "train", "val", "test" or "all".
 std::vector<Study> selectSplit(const std::vector<Study>& studies, const std::string& split);
 
+// A study's finding set in one canonical form (sorted, deduplicated "name/qualifier;..."):
+// equal keys = equal finding sets. "" is a normal study.
+std::string findingSetKey(const std::string& findings);
+
 // The deterministic by-patient split used when a manifest has none.
 std::string splitForPatient(const std::string& patientId);
 

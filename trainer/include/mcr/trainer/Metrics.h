@@ -15,6 +15,11 @@ struct RecallAtK {
 struct DirectionMetrics {
   RecallAtK exact;
   std::optional<RecallAtK> findings;  // absent when the manifest has no findings column
+  // `findings` averaged over the queries that have at least one finding (the gallery stays
+  // whole). Normal studies are a large share of any chest X-ray set; their queries have so
+  // many relevant items that a random ranking already scores R@10 near 1, which hides how
+  // the abnormal queries do. Absent without findings or without an abnormal study.
+  std::optional<RecallAtK> findingsAbnormal;
 };
 
 struct ProbeQuery {
