@@ -28,7 +28,7 @@ TEST(SearchRequest, TextWithDefaults) {
   EXPECT_EQ(r.text, "small right pleural effusion");
   EXPECT_FALSE(r.target.has_value());
   EXPECT_EQ(r.k, 10u);
-  EXPECT_EQ(r.ef, 256u);
+  EXPECT_EQ(r.ef, 64u);  // the defaults given, not kDefaultEf
   EXPECT_FALSE(r.excludeQueryPatient);
 }
 
@@ -121,7 +121,7 @@ TEST(SearchArguments, UploadOptions) {
   EXPECT_EQ(r.kind, QueryKind::Upload);
   EXPECT_EQ(r.target, Target::Reports);
   EXPECT_EQ(r.k, 5u);
-  EXPECT_EQ(r.ef, 256u);
+  EXPECT_EQ(r.ef, 64u);  // the defaults given, not kDefaultEf
 }
 
 TEST(SearchArguments, Rejections) {
