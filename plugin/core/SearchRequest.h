@@ -18,8 +18,8 @@ enum class QueryKind { Text, Instance, Study, Upload };
 
 // HNSW search breadth when neither the request nor the configuration gives one. Text
 // queries land far from every image embedding (a cross-modal query is out of the image
-// graph's distribution): on 100k model vectors recall@10 was 0.78 at ef 64 and 0.93 at
-// ef 256, at 0.16 ms p50 (docs/benchmarks.md, "100 000 model embeddings").
+// graph's distribution): on 100k model vectors recall@10 was 0.82 at ef 64 and 0.92 at
+// ef 256, at 0.18 ms p50 (docs/benchmarks.md, "100 000 model embeddings").
 constexpr std::size_t kDefaultEf = 256;
 
 struct SearchDefaults {
