@@ -185,6 +185,33 @@ TEST(DicomErrors, DeflatedDataSetWithAbsurdLength) {
   }
 }
 
+// An RLE segment offset past the end of its fragment made DCMTK 3.6.7 read far outside the
+// buffer (SEGV; the image fuzzer found it). The header is checked before DCMTK decodes.
+TEST(DicomErrors, RleSegmentOffsetOutsideItsFragment) {
+  MCR_REQUIRE_TEST_DATA();
+  std::vector<std::uint8_t> file = test::readBytes(test::dataFile("pydicom/SC_rgb_rle_32bit.dcm"));
+  EXPECT_NO_THROW(decodeDicomBuffer(file.data(), file.size())) << "the intact file must decode";
+  // The first fragment's header: 12 segments (3 samples x 4 bytes), the first at offset 64.
+  const std::uint8_t header[] = {12, 0, 0, 0, 64, 0, 0, 0};
+  const auto at = std::search(file.begin(), file.end(), header, header + 8);
+  ASSERT_NE(at, file.end());
+  std::vector<std::uint8_t> damaged = file;
+  auto lastOffset = damaged.begin() + (at - file.begin()) + 4 * 12;  // segment 12's offset
+  const std::uint8_t far[] = {0xD8, 0x00, 0x00, 0x0A};             // 167772376: past the fragment
+  std::copy(far, far + 4, lastOffset);
+  try {
+    decodeDicomBuffer(damaged.data(), damaged.size());
+    ADD_FAILURE() << "decoded an RLE frame whose segment lies outside its fragment";
+  } catch (const DecodeError& e) {
+    EXPECT_EQ(e.code(), DecodeErrorCode::Corrupt) << e.what();
+    EXPECT_NE(std::string(e.what()).find("segment 12"), std::string::npos) << e.what();
+  }
+  // Segment offsets that go backwards are refused the same way.
+  damaged = file;
+  std::fill(damaged.begin() + (at - file.begin()) + 8, damaged.begin() + (at - file.begin()) + 12, 0);
+  EXPECT_THROW(decodeDicomBuffer(damaged.data(), damaged.size()), DecodeError);
+}
+
 // Random damage (seeded, so reproducible): decoding succeeds or throws DecodeError, and
 // nothing else (no other exception, no crash; ASan/UBSan builds check memory too).
 TEST(DicomErrors, RandomlyDamagedCopiesOfRealFiles) {

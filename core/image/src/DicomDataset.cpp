@@ -9,6 +9,7 @@
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcpixel.h>
 #include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmdata/dcxfer.h>
 
@@ -107,6 +108,41 @@ void checkGeometry(const DecodeFacts& facts, int samplesPerPixel, int bitsAlloca
   }
 }
 
+// RLE Lossless: every fragment is one frame and opens with a 64-byte header (segment count,
+// then 15 segment offsets from the fragment start). DCMTK 3.6.7 trusts those offsets: one
+// past the fragment's end made it read far outside the buffer (a fuzzer found it with a
+// damaged copy of pydicom's SC_rgb_rle_32bit.dcm). Check them before DCMTK decodes.
+void checkRleFragments(DcmPixelSequence& sequence) {
+  for (unsigned long i = 1; i < sequence.card(); ++i) {  // item 0 is the offset table
+    DcmPixelItem* item = nullptr;
+    if (sequence.getItem(item, i).bad() || item == nullptr) fail(DecodeErrorCode::Corrupt, "RLE fragment cannot be read");
+    Uint8* bytes = nullptr;
+    const Uint32 length = item->getLength();
+    if (length < 64 || item->getUint8Array(bytes).bad() || bytes == nullptr) {
+      fail(DecodeErrorCode::Corrupt, "RLE fragment " + std::to_string(i) + " is shorter than its 64-byte header");
+    }
+    auto word = [&](int k) {
+      const Uint8* p = bytes + 4 * k;
+      return static_cast<Uint32>(p[0]) | static_cast<Uint32>(p[1]) << 8 | static_cast<Uint32>(p[2]) << 16 |
+             static_cast<Uint32>(p[3]) << 24;
+    };
+    const Uint32 segments = word(0);
+    if (segments < 1 || segments > 15) {
+      fail(DecodeErrorCode::Corrupt, "RLE fragment " + std::to_string(i) + " declares " + std::to_string(segments) + " segments");
+    }
+    Uint32 previous = 64;
+    for (Uint32 s = 0; s < segments; ++s) {
+      const Uint32 offset = word(static_cast<int>(s) + 1);
+      if ((s == 0 && offset != 64) || offset < previous || offset >= length) {
+        fail(DecodeErrorCode::Corrupt, "RLE fragment " + std::to_string(i) + ": segment " + std::to_string(s + 1) +
+                                           " starts at " + std::to_string(offset) + ", outside its " +
+                                           std::to_string(length) + "-byte fragment");
+      }
+      previous = offset;
+    }
+  }
+}
+
 // Native (uncompressed) data must hold at least the first frame: DCMTK would otherwise
 // pad the missing pixels with the background value and report success.
 void checkPixelDataComplete(DcmDataset& ds, const DcmXfer& syntax, const DecodeFacts& facts, int samplesPerPixel,
@@ -125,6 +161,7 @@ void checkPixelDataComplete(DcmDataset& ds, const DcmXfer& syntax, const DecodeF
     if (sequence->card() < 2) {  // item 0 is the offset table; the first frame needs a fragment
       fail(DecodeErrorCode::MissingPixelData, "encapsulated Pixel Data holds no fragments");
     }
+    if (syntax.getXfer() == EXS_RLELossless) checkRleFragments(*sequence);
     return;
   }
   // Horizontally subsampled YBR stores two samples per pixel (Y Y Cb Cr per pixel pair).
