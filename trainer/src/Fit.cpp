@@ -1,5 +1,6 @@
 #include "mcr/trainer/Fit.h"
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
@@ -218,6 +219,10 @@ FitResult fit(const FitOptions& optionsIn) {
   auto val = loadStudies(valStudies, cfg.imageSize, *tok, cfg.maxTokens, std::max(1, torch::get_num_threads()));
   for (const auto& s : train.skipped) progress.message("skipped (image unreadable): " + s);
   if (o.positives == "findings") groupByFindings(train);
+  const bool anyFindings =
+      std::any_of(train.studies.begin(), train.studies.end(), [](const Study& s) { return s.hasFindings; });
+  if (o.textAugment.rewriteRate > 0 && !anyFindings)
+    progress.message("--rewrite-rate has no effect: the training data has no findings column");
   const int batch = static_cast<int>(std::min<std::size_t>(o.batchSize, train.size()));
   if (batch < 2) throw std::runtime_error("fewer than 2 readable training studies");
   const std::size_t stepsPerEpoch = std::max<std::size_t>(1, train.size() / batch);
