@@ -54,6 +54,20 @@ TEST(ModelConfig, JsonRoundTripKeepsEveryField) {
   EXPECT_EQ(back.numPatches(), 64);
 }
 
+TEST(ModelConfig, LocalWeightIsStoredOnlyWhenOn) {
+  // Bundles written before the local alignment loss existed have no such key; their config
+  // JSON (and so their fingerprint) must not change when they are re-serialised.
+  ModelConfig c = presetConfig("tiny");
+  c.vocabSize = 100;
+  EXPECT_EQ(toJson(c).find("localWeight"), std::string::npos);
+  EXPECT_DOUBLE_EQ(configFromJson(toJson(c)).localWeight, 0.0);
+  c.localWeight = 0.5;
+  EXPECT_NE(toJson(c).find("\"localWeight\":5E-1"), std::string::npos) << toJson(c);
+  EXPECT_DOUBLE_EQ(configFromJson(toJson(c)).localWeight, 0.5);
+  c.localWeight = -1;
+  EXPECT_THROW(c.validate(), std::invalid_argument);
+}
+
 TEST(ModelConfig, RejectsInconsistentOrUnknown) {
   EXPECT_THROW(presetConfig("huge"), std::invalid_argument);
   ModelConfig c = presetConfig("tiny");

@@ -177,9 +177,52 @@ TEST(Contrastive, MatchesTheReferenceWithAndWithoutGroups) {
   EXPECT_NEAR(model->temperature().item<double>(), c.initialTemperature, 1e-6);
 }
 
+TEST(LocalAlignment, RewardsTheReportWhoseWordFindsAPatch) {
+  auto c = testing::tinyConfig();
+  auto model = makeModel(c, 1);
+  // Two images of two patches and two reports of one word each (ids: [CLS] w [SEP] [PAD]).
+  // Report r's word equals a patch of image r and is orthogonal to every patch of the other.
+  auto e = [&](int k) { return torch::one_hot(torch::tensor({k}), c.embeddingDim).to(torch::kFloat)[0]; };
+  SharedSpace image, text;
+  image.tokens = torch::stack({torch::stack({e(0), e(2)}), torch::stack({e(3), e(1)})});
+  text.tokens = torch::stack({torch::stack({e(5), e(0), e(6), e(7)}), torch::stack({e(5), e(1), e(6), e(7)})});
+  const std::vector<int64_t> idList{tokenizer::kClsId, 40, tokenizer::kSepId, tokenizer::kPadId,
+                                    tokenizer::kClsId, 41, tokenizer::kSepId, tokenizer::kPadId};
+  auto ids = torch::tensor(idList, torch::kLong).view({2, 4});
+  const double scale = 1.0 / c.initialTemperature;
+  // Only the words count: per-pair similarity is the identity, whatever [CLS]/[SEP]/[PAD] hold.
+  auto matched = model->localAlignmentLoss(image, text, ids, {}).item<double>();
+  auto identity = torch::eye(2);
+  EXPECT_NEAR(matched, referenceInfoNce(identity, identity, {0, 1}, scale), 1e-4);
+  // Swapping the reports makes every word meet the wrong image: the loss rises.
+  SharedSpace swapped = text;
+  swapped.tokens = text.tokens.flip(0);
+  EXPECT_GT(model->localAlignmentLoss(image, swapped, ids.flip(0), {}).item<double>(), matched + 1.0);
+}
+
+TEST(LocalAlignment, OffByDefaultAndTrainsWhenOn) {
+  auto tok = testing::tinyTokenizer();
+  auto c = testing::tinyConfig();
+  auto batch = testing::syntheticBatch(c, *tok, 6);
+  auto masks = sampleMasks(c, batch.ids, 6, 9);
+  auto off = makeModel(c, 3)->losses(batch, masks, Objective::MCR);
+  EXPECT_EQ(off.local.item<double>(), 0.0);
+  c.localWeight = 0.5;
+  auto on = makeModel(c, 3);
+  auto l = on->losses(batch, masks, Objective::MCR);
+  EXPECT_GT(l.local.item<double>(), 0.0);
+  EXPECT_NEAR(l.total.item<double>(), off.total.item<double>() + 0.5 * l.local.item<double>(), 1e-4);
+  // Its gradient reaches both encoders through the per-token mappings.
+  on->zero_grad();
+  l.local.backward();
+  for (const char* name : {"imageMap.fc1.weight", "textMap.fc1.weight", "image.patchEmbed.weight", "logitScale"})
+    EXPECT_GT(on->named_parameters()[name].grad().abs().sum().item<double>(), 0.0) << name;
+}
+
 TEST(Autocast, Bf16LossesAreFiniteWithAndWithoutGroups) {
   auto tok = testing::tinyTokenizer();
   auto c = testing::tinyConfig();
+  c.localWeight = 0.5;  // every loss term, the token-to-patch one included
   auto model = makeModel(c, 2);
   auto batch = testing::syntheticBatch(c, *tok, 4);
   auto masks = sampleMasks(c, batch.ids, 4, 3);

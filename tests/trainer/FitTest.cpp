@@ -115,10 +115,12 @@ TEST_F(FitTest, ResumeAfterInterruptionIsBitIdentical) {
   fs::remove_all(interrupted);
 }
 
-TEST_F(FitTest, TextAugmentationAndFindingPositivesResumeBitIdentically) {
+TEST_F(FitTest, AugmentationAndFindingPositivesResumeBitIdentically) {
   auto options = [&](const std::string& out) {
     auto o = tinyOptions(out);
     o.textAugment = {0.5, 0.5};
+    o.imageAugment = {1.0};
+    o.localWeight = 0.5;
     o.positives = "findings";
     return o;
   };
@@ -140,8 +142,33 @@ TEST_F(FitTest, TextAugmentationAndFindingPositivesResumeBitIdentically) {
   auto prov = boost::json::parse(model::readBundleFile(full.bundle).provenance).as_object();
   EXPECT_EQ(std::string(prov.at("positives").as_string()), "findings");
   EXPECT_DOUBLE_EQ(prov.at("rewrite_rate").as_double(), 0.5);
+  EXPECT_DOUBLE_EQ(prov.at("image_augment").as_double(), 1.0);
+  EXPECT_DOUBLE_EQ(model::readBundleFile(full.bundle).config.localWeight, 0.5);
+  EXPECT_EQ(countLines(straight + "/train.jsonl", "\"local\":"), 6u);  // every step logs it
   fs::remove_all(straight);
   fs::remove_all(interrupted);
+}
+
+TEST_F(FitTest, FindingPositivesWithoutFindingsFailBeforeImagesLoad) {
+  // A generic manifest: no findings column, and images that do not exist. Were the check
+  // made after loading, the error would be about unreadable images.
+  const auto dir = testing::uniqueTempDir("no-findings");
+  {
+    std::ofstream csv(fs::path(dir) / "manifest.csv");
+    csv << "image_path,report_text,patient_id,split\n";
+    for (int i = 0; i < 4; ++i) csv << "missing-" << i << ".png,Heart size normal.,P" << i << ",train\n";
+  }
+  auto o = tinyOptions(testing::uniqueTempDir("no-findings-out"));
+  o.manifest = (fs::path(dir) / "manifest.csv").string();
+  o.positives = "findings";
+  try {
+    fit(o);
+    ADD_FAILURE() << "fit accepted --positives findings without a findings column";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("findings column"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+  fs::remove_all(o.out);
 }
 
 TEST_F(FitTest, FindingPositivesGroupEqualFindingSets) {

@@ -16,7 +16,10 @@ std::string resumeKeyJson(const FitOptions& o) {
                         {"lr", o.learningRate},     {"warmup", o.warmupSteps},  {"weight_decay", o.weightDecay},
                         {"clip", o.clipNorm},       {"seed", o.seed},           {"image_mask", o.imageMaskRatio},
                         {"text_mask", o.textMaskRatio}, {"recon_weight", o.reconstructionWeight}, {"mlm_weight", o.mlmWeight},
-                        {"rewrite_rate", o.textAugment.rewriteRate}, {"positives", o.positives}, {"sentence_rate", o.textAugment.sentenceRate}};
+                        {"rewrite_rate", o.textAugment.rewriteRate}, {"positives", o.positives}, {"sentence_rate", o.textAugment.sentenceRate},
+                        {"image_augment", o.imageAugment.strength}};
+  // Only when set: checkpoints written before the option existed did not set it.
+  if (o.localWeight >= 0) k["local_weight"] = o.localWeight;
   return boost::json::serialize(k);
 }
 

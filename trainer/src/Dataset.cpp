@@ -66,14 +66,18 @@ LoadedStudies loadStudies(std::vector<Study> studies, int imageSize, const token
   return out;
 }
 
-void groupByFindings(LoadedStudies& data) {
-  std::map<std::string, int64_t> groupOf;
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    const auto& s = data.studies[i];
+void requireFindings(const std::vector<Study>& studies) {
+  for (const auto& s : studies)
     if (!s.hasFindings)
       throw std::runtime_error("--positives findings needs a findings column; '" + s.studyId + "' has none");
-    data.groups[i] = groupOf.emplace(findingSetKey(s.findings), static_cast<int64_t>(groupOf.size())).first->second;
-  }
+}
+
+void groupByFindings(LoadedStudies& data) {
+  requireFindings(data.studies);
+  std::map<std::string, int64_t> groupOf;
+  for (std::size_t i = 0; i < data.size(); ++i)
+    data.groups[i] = groupOf.emplace(findingSetKey(data.studies[i].findings), static_cast<int64_t>(groupOf.size()))
+                         .first->second;
 }
 
 model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::size_t>& rows) {

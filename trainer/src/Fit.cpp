@@ -115,6 +115,7 @@ std::string settingsJson(const FitOptions& o, const model::ModelConfig& c, const
                         {"seed", o.seed},
                         {"rewrite_rate", o.textAugment.rewriteRate},
                         {"sentence_rate", o.textAugment.sentenceRate},
+                        {"image_augment", o.imageAugment.strength},
                         {"positives", o.positives},
                         {"precision", precision},
                         {"device", device},
@@ -148,6 +149,7 @@ FitResult fit(const FitOptions& optionsIn) {
   if (o.steps <= 0 || o.batchSize < 2) throw std::runtime_error("fit needs --steps >= 1 and --batch >= 2");
   o.warmupSteps = std::max(1, std::min(o.warmupSteps, o.steps));
   validate(o.textAugment);
+  validate(o.imageAugment);
   if (o.positives != "report" && o.positives != "findings")
     throw std::runtime_error("--positives must be 'report' or 'findings', not '" + o.positives + "'");
   fs::create_directories(fs::path(o.out) / "checkpoints");
@@ -169,6 +171,7 @@ FitResult fit(const FitOptions& optionsIn) {
   }
   auto trainStudies = selectSplit(studies, "train"), valStudies = selectSplit(studies, "val");
   if (trainStudies.size() < 2) throw std::runtime_error("the train split has fewer than 2 studies");
+  if (o.positives == "findings") requireFindings(trainStudies);  // before minutes of image loading
 
   // Model, tokenizer, optimizer: from a checkpoint, a bundle to fine-tune, or fresh.
   MCRModel net{nullptr};
@@ -207,6 +210,7 @@ FitResult fit(const FitOptions& optionsIn) {
   if (o.textMaskRatio >= 0) net->config.textMaskRatio = o.textMaskRatio;
   if (o.reconstructionWeight >= 0) net->config.reconstructionWeight = o.reconstructionWeight;
   if (o.mlmWeight >= 0) net->config.mlmWeight = o.mlmWeight;
+  if (o.localWeight >= 0) net->config.localWeight = o.localWeight;
   net->config.validate();
   const auto& cfg = net->config;
   net->to(device);
@@ -245,6 +249,7 @@ FitResult fit(const FitOptions& optionsIn) {
                           {"seed", o.seed},
                           {"rewrite_rate", o.textAugment.rewriteRate},
                           {"sentence_rate", o.textAugment.sentenceRate},
+                          {"image_augment", o.imageAugment.strength},
                           {"positives", o.positives},
                           {"precision", bf16 ? "bf16-autocast" : "fp32"},
                           {"init", initFingerprint.empty() ? boost::json::value(nullptr) : boost::json::value(initFingerprint)}};
@@ -292,7 +297,8 @@ FitResult fit(const FitOptions& optionsIn) {
     std::vector<std::size_t> rows(order.begin() + offset, order.begin() + offset + batch);
     auto b = o.textAugment.active() ? makeBatch(train, rows, augmentedIds(train, rows, o, step, *tok, cfg.maxTokens))
                                     : makeBatch(train, rows);
-    b.images = b.images.to(device);
+    b.images = augmentImages(b.images, o.imageAugment, splitmix(splitmix(o.seed + 0x1A6ull) ^ static_cast<uint64_t>(step)))
+                   .to(device);
     b.ids = b.ids.to(device);
     b.groups = b.groups.to(device);
     auto masks = model::sampleMasks(cfg, b.ids, batch, splitmix(o.seed * 0x100000001b3ull + static_cast<uint64_t>(step)));
@@ -312,7 +318,8 @@ FitResult fit(const FitOptions& optionsIn) {
 
     StepRecord r{step, lr, losses.total.item<double>(), losses.contrastive.item<double>(),
                  losses.reconstruction.item<double>(), losses.mlm.item<double>(), net->temperature().item<double>(),
-                 gradNorm, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()};
+                 gradNorm, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                 losses.local.item<double>()};
     if (!std::isfinite(r.total)) {
       std::signal(SIGINT, previousHandler);
       throw std::runtime_error(fmt::format("loss became {} at step {}: lower --lr or check the data", r.total, step));

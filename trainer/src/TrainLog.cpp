@@ -58,7 +58,7 @@ TrainLog::TrainLog(const std::string& outDir, int resumeStep) : dir_(outDir) {
       if (type == o.end() || !type->value().is_string()) continue;
       if (type->value().as_string() == "step")
         steps_.push_back({step, num(o, "lr"), num(o, "loss"), num(o, "contrastive"), num(o, "reconstruction"),
-                          num(o, "mlm"), num(o, "temperature"), num(o, "grad_norm"), num(o, "seconds")});
+                          num(o, "mlm"), num(o, "temperature"), num(o, "grad_norm"), num(o, "seconds"), num(o, "local", 0)});
       else if (type->value().as_string() == "eval" && o.contains("metrics") && o.at("metrics").is_object())
         evals_.push_back(evalRecordFrom(step, o.at("metrics").as_object()));
     }
@@ -79,6 +79,7 @@ void TrainLog::step(const StepRecord& r) {
                         {"reconstruction", r.reconstruction},          {"mlm", r.mlm},
                         {"temperature", r.temperature},                {"grad_norm", r.gradNorm},
                         {"seconds", r.seconds}};
+  if (r.local != 0) o["local"] = r.local;
   append(boost::json::serialize(o));
 }
 
@@ -96,14 +97,18 @@ std::string TrainLog::plotPath() const { return (fs::path(dir_) / "curves.svg").
 void TrainLog::writePlot() const {
   Chart losses{"training losses (per step)", "step", {}};
   Curve total{"total", "#222", {}}, con{"contrastive", "#d62728", {}}, rec{"reconstruction", "#1f77b4", {}},
-      mlm{"masked tokens", "#2ca02c", {}};
+      mlm{"masked tokens", "#2ca02c", {}}, local{"token-to-patch", "#9467bd", {}};
+  bool anyLocal = false;
   for (const auto& s : steps_) {
     total.points.push_back({double(s.step), s.total});
     con.points.push_back({double(s.step), s.contrastive});
     rec.points.push_back({double(s.step), s.reconstruction});
     mlm.points.push_back({double(s.step), s.mlm});
+    local.points.push_back({double(s.step), s.local});
+    anyLocal = anyLocal || s.local != 0;
   }
   losses.curves = {total, con, rec, mlm};
+  if (anyLocal) losses.curves.push_back(local);
   Chart evals{"validation retrieval (per evaluation)", "step", {}};
   Curve a{"i2t R@10 findings", "#d62728", {}}, b{"t2i R@10 findings", "#ff7f0e", {}}, c{"i2t R@10 exact", "#1f77b4", {}},
       d{"t2i R@10 exact", "#17becf", {}}, e{"probe macro P@10", "#2ca02c", {}};

@@ -133,6 +133,8 @@ int main(int argc, char** argv) {
   fitCmd->add_option("--text-mask", fit.textMaskRatio, "report token masking ratio (default: the config's)");
   fitCmd->add_option("--recon-weight", fit.reconstructionWeight, "reconstruction loss weight (default: the config's)");
   fitCmd->add_option("--mlm-weight", fit.mlmWeight, "masked-token loss weight (default: the config's)");
+  fitCmd->add_option("--local-weight", fit.localWeight,
+                     "token-to-patch alignment loss weight (default: the config's; 0 = off)");
   fitCmd->add_option("--rewrite-rate", fit.textAugment.rewriteRate,
                      "share of train reports replaced by grammar prose of their findings (needs a findings column)")
       ->capture_default_str();
@@ -142,6 +144,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   fitCmd->add_option("--sentence-rate", fit.textAugment.sentenceRate,
                      "share of train reports cut to a random subset of their sentences")
+      ->capture_default_str();
+  fitCmd->add_option("--image-augment", fit.imageAugment.strength,
+                     "strength of the random shift/scale/rotation and exposure changes of train images (0 = off, 1 = documented ranges)")
       ->capture_default_str();
   fitCmd->add_option("--seed", fit.seed, "seed of init, batch order and masks")->capture_default_str();
   fitCmd->add_option("--eval-every", fit.evalEvery, "evaluate on the val split every N steps")->capture_default_str();

@@ -91,21 +91,42 @@ torch::Tensor MCRModelImpl::temperature() const {
   return 1.0 / torch::exp(logitScale.clamp_max(std::log(100.0)));
 }
 
-torch::Tensor MCRModelImpl::contrastiveLoss(const torch::Tensor& img, const torch::Tensor& txt,
-                                            const torch::Tensor& groups) {
-  auto scale = torch::exp(logitScale.clamp_max(std::log(100.0)));
-  // fp32 logits even under autocast (which runs the matmul in bf16): the softmax needs the range.
-  auto logits = (scale * torch::matmul(img.to(torch::kFloat), txt.to(torch::kFloat).t())).to(torch::kFloat);
+namespace {
+// Symmetric InfoNCE over (B, B) image-by-report logits; groups (B) marks extra positives.
+torch::Tensor infoNce(const torch::Tensor& logits, const torch::Tensor& groups) {
   torch::Tensor target;
   if (groups.defined()) {
     target = groups.unsqueeze(1).eq(groups.unsqueeze(0)).to(torch::kFloat);
     target = target / target.sum(1, true);
   } else {
-    target = torch::eye(img.size(0), logits.options());
+    target = torch::eye(logits.size(0), logits.options());
   }
   auto i2t = -(target * torch::log_softmax(logits, 1)).sum(1).mean();
   auto t2i = -(target * torch::log_softmax(logits.t(), 1)).sum(1).mean();  // target is symmetric
   return 0.5 * (i2t + t2i);
+}
+}  // namespace
+
+torch::Tensor MCRModelImpl::contrastiveLoss(const torch::Tensor& img, const torch::Tensor& txt,
+                                            const torch::Tensor& groups) {
+  auto scale = torch::exp(logitScale.clamp_max(std::log(100.0)));
+  // fp32 logits even under autocast (which runs the matmul in bf16): the softmax needs the range.
+  auto logits = (scale * torch::matmul(img.to(torch::kFloat), txt.to(torch::kFloat).t())).to(torch::kFloat);
+  return infoNce(logits, groups);
+}
+
+torch::Tensor MCRModelImpl::localAlignmentLoss(const SharedSpace& image, const SharedSpace& text,
+                                               const torch::Tensor& ids, const torch::Tensor& groups) {
+  // Words, not [CLS], [SEP], padding: a word such as "nodule" should find its patch.
+  auto content = (ids.ne(tokenizer::kPadId) & ids.ne(tokenizer::kClsId) & ids.ne(tokenizer::kSepId)).to(torch::kFloat);
+  // (reports, images, tokens, patches): cosine of every token with every patch; the best
+  // patch per token, averaged over the report's words.
+  auto sim = torch::einsum("rtd,ipd->ritp", {text.tokens, image.tokens});
+  auto best = std::get<0>(sim.max(-1)).to(torch::kFloat);
+  auto weights = content.unsqueeze(1);
+  auto perPair = (best * weights).sum(-1) / weights.sum(-1).clamp_min(1.0);  // (reports, images)
+  auto scale = torch::exp(logitScale.clamp_max(std::log(100.0)));
+  return infoNce((scale * perPair.t()).to(torch::kFloat), groups);  // rows: images
 }
 
 torch::Tensor MCRModelImpl::reconstructionLoss(const torch::Tensor& images, const torch::Tensor& predicted,
@@ -135,18 +156,23 @@ Losses MCRModelImpl::losses(const TrainBatch& batch, const Masks& masks, Objecti
   } else {
     l.mlm = torch::zeros({}, torch::TensorOptions().device(device));
   }
-  torch::Tensor imgEmb, txtEmb;
+  SharedSpace img, txt;
+  torch::Tensor contrastIds;
   if (objective == Objective::MCR) {
-    imgEmb = aggregateImage(visible).embedding;
-    txtEmb = aggregateText(reportTokens, maskedIds).embedding;
+    img = aggregateImage(visible);
+    txt = aggregateText(reportTokens, maskedIds);
+    contrastIds = maskedIds;
   } else {
-    imgEmb = embedImages(batch.images).embedding;
-    txtEmb = embedTexts(batch.ids).embedding;
+    img = embedImages(batch.images);
+    txt = embedTexts(batch.ids);
+    contrastIds = batch.ids;
   }
   torch::Tensor groups = batch.groups.defined() ? batch.groups.to(device) : torch::Tensor();
-  l.contrastive = contrastiveLoss(imgEmb, txtEmb, groups);
+  l.contrastive = contrastiveLoss(img.embedding, txt.embedding, groups);
+  l.local = config.localWeight > 0 ? localAlignmentLoss(img, txt, contrastIds, groups)
+                                   : torch::zeros({}, torch::TensorOptions().device(device));
   l.total = config.contrastiveWeight * l.contrastive + config.reconstructionWeight * l.reconstruction +
-            config.mlmWeight * l.mlm;
+            config.mlmWeight * l.mlm + config.localWeight * l.local;
   return l;
 }
 

@@ -36,7 +36,7 @@ void ModelConfig::validate() const {
   require(imageMaskRatio >= 0.0 && imageMaskRatio < 1.0, "imageMaskRatio must be in [0, 1)");
   require(textMaskRatio >= 0.0 && textMaskRatio < 1.0, "textMaskRatio must be in [0, 1)");
   require(initialTemperature > 0.0, "initialTemperature must be positive");
-  require(contrastiveWeight >= 0 && reconstructionWeight >= 0 && mlmWeight >= 0, "loss weights must be >= 0");
+  require(contrastiveWeight >= 0 && reconstructionWeight >= 0 && mlmWeight >= 0 && localWeight >= 0, "loss weights must be >= 0");
 }
 
 ModelConfig presetConfig(const std::string& name) {
@@ -91,6 +91,7 @@ std::string toJson(const ModelConfig& c) {
   o["contrastiveWeight"] = c.contrastiveWeight;
   o["reconstructionWeight"] = c.reconstructionWeight;
   o["mlmWeight"] = c.mlmWeight;
+  if (c.localWeight != 0.0) o["localWeight"] = c.localWeight;
   o["initialTemperature"] = c.initialTemperature;
   return boost::json::serialize(o);
 }
@@ -150,6 +151,7 @@ ModelConfig configFromJson(const std::string& json) {
   c.contrastiveWeight = numField(o, "contrastiveWeight");
   c.reconstructionWeight = numField(o, "reconstructionWeight");
   c.mlmWeight = numField(o, "mlmWeight");
+  c.localWeight = o.contains("localWeight") ? numField(o, "localWeight") : 0.0;
   c.initialTemperature = numField(o, "initialTemperature");
   c.validate();
   return c;

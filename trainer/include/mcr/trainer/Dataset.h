@@ -8,6 +8,7 @@
 #include "mcr/image/GrayImage.h"
 #include "mcr/model/torch/MCRModel.h"
 #include "mcr/tokenizer/Tokenizer.h"
+#include "mcr/trainer/ImageAugment.h"
 #include "mcr/trainer/Manifest.h"
 
 namespace mcr::trainer {
@@ -27,6 +28,9 @@ struct LoadedStudies {
 // then positives of each other instead of false negatives. Throws std::runtime_error when a
 // study has no findings column.
 void groupByFindings(LoadedStudies& data);
+// The same check alone, before any image is loaded: throws std::runtime_error naming the
+// first study without a findings column.
+void requireFindings(const std::vector<Study>& studies);
 
 // A PNG, or a DICOM file (decoded and windowed by mcr_image), chosen by content.
 image::GrayImage loadStudyImage(const std::string& path);
@@ -41,5 +45,9 @@ model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::si
 // The same with the token ids of each row given (augmented report texts, row order).
 model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::size_t>& rows,
                             const std::vector<std::vector<int64_t>>& rowIds);
+
+// The batch's images (B, 1, S, S) in [0, 1] after the augmentation of `options` (see
+// ImageAugment.h), drawn from `seed`; the images themselves when it is off.
+torch::Tensor augmentImages(const torch::Tensor& images, const ImageAugmentOptions& options, uint64_t seed);
 
 }  // namespace mcr::trainer

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "mcr/trainer/ImageAugment.h"
 #include "mcr/trainer/Metrics.h"
 #include "mcr/trainer/TextAugment.h"
 
@@ -44,8 +45,10 @@ struct FitOptions {
   double textMaskRatio = -1;
   double reconstructionWeight = -1;  // < 0: keep the config's
   double mlmWeight = -1;
+  double localWeight = -1;  // token-to-patch alignment weight; < 0: keep the config's (0 = off)
   TextAugmentOptions textAugment;
-  std::string positives = "report";  // "report" (identical report text) or "findings" (equal finding sets)  // off by default: every step sees the stored reports
+  ImageAugmentOptions imageAugment;  // off by default
+  std::string positives = "report";  // "report" (identical report text) or "findings" (equal finding sets)
   uint64_t seed = 1;
   int evalEvery = 200;
   int checkpointEvery = 200;

@@ -13,6 +13,7 @@ namespace mcr::trainer {
 struct StepRecord {
   int step = 0;
   double lr = 0, total = 0, contrastive = 0, reconstruction = 0, mlm = 0, temperature = 0, gradNorm = 0, seconds = 0;
+  double local = 0;  // token-to-patch alignment loss (0 when off)
 };
 struct EvalRecord {
   int step = 0;

@@ -44,6 +44,9 @@ struct ModelConfig {
   double contrastiveWeight = 1.0;
   double reconstructionWeight = 1.0;
   double mlmWeight = 0.5;
+  // Token-to-patch alignment (see docs/model.md, "Local alignment"); 0 = off. Stored in the
+  // bundle JSON only when on, so bundles written before it existed keep their fingerprint.
+  double localWeight = 0.0;
   double initialTemperature = 0.07;
 
   int gridSize() const { return imageSize / patchSize; }

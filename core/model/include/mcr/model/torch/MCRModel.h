@@ -35,6 +35,7 @@ Masks sampleMasks(const ModelConfig& config, const torch::Tensor& ids, int64_t b
 
 struct Losses {
   torch::Tensor total, contrastive, reconstruction, mlm;  // scalars (float)
+  torch::Tensor local;  // token-to-patch alignment; zero when config.localWeight is 0
 };
 
 // Shared-space output of one modality. embedding: (B, E) L2-normalised; tokens: (B, N, E)
@@ -59,6 +60,10 @@ struct MCRModelImpl : torch::nn::Module {
 
   // Symmetric InfoNCE with the learnable temperature; groups (B) marks extra positives.
   torch::Tensor contrastiveLoss(const torch::Tensor& img, const torch::Tensor& txt, const torch::Tensor& groups);
+  // The same InfoNCE over a token-to-patch similarity: each content token of a report is
+  // matched to its most similar patch of an image, and the matches are averaged.
+  torch::Tensor localAlignmentLoss(const SharedSpace& image, const SharedSpace& text, const torch::Tensor& ids,
+                                   const torch::Tensor& groups);
   // MSE on per-patch normalised pixels of the masked patches only (MAE's norm_pix_loss).
   torch::Tensor reconstructionLoss(const torch::Tensor& images, const torch::Tensor& predicted,
                                    const torch::Tensor& patchMask);
