@@ -31,4 +31,25 @@ if "$train" eval --model "$work/truncated.bundle" --manifest "$work/data/manifes
   echo "truncated bundle was accepted" >&2; exit 1
 fi
 grep -q "truncated" "$work/err.txt"
+# The training recipe's options from the command line: text and image augmentation, finding-set
+# positives, mask ratio and the token-to-patch alignment loss reach the run and its log.
+"$train" fit --manifest "$work/data/manifest.csv" --out "$work/recipe" --config tiny --vocab 300 --steps 3 --batch 8 \
+  --rewrite-rate 0.5 --sentence-rate 0.3 --positives findings --image-augment 1 --image-mask 0.25 --local-weight 0.5 \
+  --eval-every 3 --checkpoint-every 3 --precision fp32 --threads 2 --quiet
+python3 - "$work/recipe/train.jsonl" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+settings = next(l for l in lines if l.get("type") == "settings")
+assert settings["image_augment"] == 1 and settings["positives"] == "findings", settings
+assert settings["config"]["localWeight"] == 0.5 and settings["config"]["imageMaskRatio"] == 0.25, settings
+steps = [l for l in lines if l.get("type") == "step"]
+assert len(steps) == 3 and all(s["local"] > 0 for s in steps), steps
+print("recipe options ok")
+PY
+# An out-of-range option is refused before any work.
+if "$train" fit --manifest "$work/data/manifest.csv" --out "$work/bad" --config tiny --steps 2 --image-augment 3 \
+  --quiet 2> "$work/err2.txt"; then
+  echo "--image-augment 3 was accepted" >&2; exit 1
+fi
+grep -q "image-augment" "$work/err2.txt"
 echo "cli end to end ok"
