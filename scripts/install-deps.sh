@@ -20,6 +20,7 @@ BUILD_PACKAGES=(
 TEST_PACKAGES=(
   clang-14 libclang-rt-14-dev      # libFuzzer targets and sanitizers
   python3-pydicom libgdcm3.0 libgdcm-tools dicom3tools  # real DICOM test files, validators
+  orthanc-gdcm                     # JPEG 2000 decoder behind the plugin's fallback path (integration test)
   chromium curl
 )
 

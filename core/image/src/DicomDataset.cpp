@@ -86,8 +86,9 @@ void checkTransferSyntax(E_TransferSyntax xfer, const DecodeFacts& facts) {
   const DcmXfer syntax(xfer);
   if (xfer == EXS_Unknown) fail(DecodeErrorCode::Corrupt, "unknown transfer syntax");
   if (syntax.isEncapsulated() && !DcmCodecList::canChangeCoding(xfer, EXS_LittleEndianExplicit)) {
-    fail(DecodeErrorCode::UnsupportedTransferSyntax,
-         "DCMTK has no decoder for " + facts.transferSyntaxName + " (" + facts.transferSyntaxUid + ")");
+    throw DecodeError(DecodeErrorCode::UnsupportedTransferSyntax,
+                      "DCMTK has no decoder for " + facts.transferSyntaxName + " (" + facts.transferSyntaxUid + ")",
+                      facts.photometric);
   }
 }
 
@@ -190,12 +191,12 @@ ParsedDicom parseImageDataset(const void* data, std::size_t size) {
   facts.transferSyntaxName = syntax.getXferName();
   facts.sopClassUid = stringOf(ds, DCM_SOPClassUID);
   facts.modality = stringOf(ds, DCM_Modality);
-  checkPixelDataPresent(ds, facts);
-  checkTransferSyntax(xfer, facts);
-
   // Read before decompression: DCMTK's JPEG decoder rewrites Photometric Interpretation
   // (e.g. YBR_FULL_422 -> RGB) in the data set, and the facts must say what the file said.
+  // Read before the transfer syntax check too: its error carries it to fallback decoders.
   facts.photometric = stringOf(ds, DCM_PhotometricInterpretation);
+  checkPixelDataPresent(ds, facts);
+  checkTransferSyntax(xfer, facts);
   facts.rows = static_cast<int>(intOf(ds, DCM_Rows));
   facts.columns = static_cast<int>(intOf(ds, DCM_Columns));
   const long frames = intOf(ds, DCM_NumberOfFrames);

@@ -136,7 +136,7 @@ DecodedImage decodeDicomFile(const std::string& path) {
   try {
     return decodeDicomBuffer(bytes.data(), bytes.size());
   } catch (const DecodeError& e) {
-    throw DecodeError(e.code(), path + ": " + detail::withoutCodePrefix(e));
+    throw DecodeError(e.code(), path + ": " + detail::withoutCodePrefix(e), e.photometric());
   }
 }
 

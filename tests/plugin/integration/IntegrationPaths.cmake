@@ -3,6 +3,12 @@
 function(mcr_plugin_integration_paths dir)
   find_program(MCR_ORTHANC_BIN Orthanc PATHS /usr/sbin REQUIRED)
   find_program(MCR_STORESCU_BIN storescu REQUIRED)
+  # Orthanc's GDCM plugin (Debian orthanc-gdcm): a JPEG 2000 decoder for the fallback path.
+  find_file(MCR_ORTHANC_GDCM_PLUGIN libOrthancGdcm.so PATHS /usr/share/orthanc/plugins NO_DEFAULT_PATH)
+  set(gdcm "")
+  if(MCR_ORTHANC_GDCM_PLUGIN)
+    set(gdcm ${MCR_ORTHANC_GDCM_PLUGIN})
+  endif()
   set(pydicom /usr/lib/python3/dist-packages/pydicom/data/test_files)
   if(EXISTS ${MCR_TEST_DATA_DIR}/pydicom)
     set(pydicom ${MCR_TEST_DATA_DIR}/pydicom)
@@ -16,5 +22,6 @@ function(mcr_plugin_integration_paths dir)
 #define MCR_TRAIN_BIN \"$<TARGET_FILE:mcr-train>\"
 #define MCR_INDEX_BIN \"$<$<TARGET_EXISTS:mcr-index>:$<TARGET_FILE:mcr-index>>\"
 #define MCR_PYDICOM_DATA_DIR \"${pydicom}\"
+#define MCR_ORTHANC_GDCM_PLUGIN \"${gdcm}\"
 ")
 endfunction()

@@ -1,7 +1,9 @@
 // One Orthanc with the plugin, fed N mcr-synth studies (half REST, half C-STORE) while 8
 // clients search; then search shapes, errors, uploads, reports, deletion, restart, reindex.
 // The tests of this suite run in order on the same server.
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <set>
 #include <thread>
 
@@ -286,6 +288,43 @@ TEST_F(MainScenario, CorruptAndUnsupportedInstancesAreKeptAndCounted) {
   // Clean up so that the counts of later tests match the synth data.
   server.del("/instances/" + corruptId);
   if (!j2kId.empty()) server.del("/patients/" + str(server.get("/instances/" + j2kId + "/patient").json(), "ID"));
+  server.waitIdle();
+}
+
+TEST_F(MainScenario, Jpeg2000Monochrome1FromOrthancsDecoderIsInverted) {
+  // DCMTK cannot decode JPEG 2000; the plugin then asks Orthanc's decoder (here the GDCM
+  // plugin), which returns stored values. A MONOCHROME1 image (white = low, common for CR)
+  // must still reach the model in the MONOCHROME2 sense, as the core decoder gives it.
+  if (!haveJpeg2000DecoderPlugin()) GTEST_SKIP() << "Orthanc's GDCM plugin (orthanc-gdcm) is not installed";
+  OrthancServer& server = *server_;
+  fs::path j2k = fs::path(MCR_PYDICOM_DATA_DIR) / "JPEG2000.dcm";
+  ASSERT_TRUE(fs::exists(j2k)) << j2k;
+  const std::string monochrome2 = readFile(j2k);
+  auto stored = server.post("/instances", monochrome2, "application/dicom");
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  const std::string id = str(stored.json(), "ID");
+  auto relabelled = server.post("/instances/" + id + "/modify",
+                                R"({"Replace": {"PhotometricInterpretation": "MONOCHROME1"}, "Force": true})");
+  ASSERT_EQ(relabelled.status, 200) << relabelled.body;
+  auto query = [&](const std::string& dicom) {
+    auto answer = server.post("/mcr/search/upload", dicom, "application/dicom",
+                              {{"X-MCR-Search", R"({"target":"images","k":10})"}});
+    EXPECT_EQ(answer.status, 200) << answer.body;  // decoded through the fallback
+    std::vector<std::pair<std::string, double>> hits;
+    if (answer.status == 200)
+      for (const auto& r : results(answer.json())) hits.emplace_back(str(r, "instance"), r.at("score").to_number<double>());
+    return hits;
+  };
+  auto asStored = query(monochrome2), asInverted = query(relabelled.body);
+  ASSERT_FALSE(asStored.empty());
+  ASSERT_EQ(asStored.size(), asInverted.size());
+  // The same pixels under the other photometric sense are another picture: were MONOCHROME1
+  // ignored, both queries would embed identically and rank identically.
+  double largestDifference = 0;
+  for (std::size_t i = 0; i < asStored.size(); ++i)
+    largestDifference = std::max(largestDifference, std::abs(asStored[i].second - asInverted[i].second));
+  EXPECT_TRUE(largestDifference > 1e-3 || asStored != asInverted) << "MONOCHROME1 was not inverted";
+  server.del("/patients/" + str(server.get("/instances/" + id + "/patient").json(), "ID"));
   server.waitIdle();
 }
 

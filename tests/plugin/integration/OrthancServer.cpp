@@ -89,6 +89,16 @@ OrthancServer::~OrthancServer() {
   if (pid_ > 0) kill();
 }
 
+bool haveJpeg2000DecoderPlugin() { return !std::string(MCR_ORTHANC_GDCM_PLUGIN).empty(); }
+
+json::array OrthancServer::plugins() const {
+  json::array list;
+  if (!loadPlugin_) return list;
+  list.emplace_back(MCR_PLUGIN_PATH);
+  if (haveJpeg2000DecoderPlugin()) list.emplace_back(MCR_ORTHANC_GDCM_PLUGIN);
+  return list;
+}
+
 void OrthancServer::writeConfig() const {
   json::object config{
       {"Name", "mcr-test"},
@@ -105,7 +115,7 @@ void OrthancServer::writeConfig() const {
       {"HttpThreadsCount", 24},
       {"DicomAlwaysAllowStore", true},
       {"DicomCheckCalledAet", false},
-      {"Plugins", loadPlugin_ ? json::array{MCR_PLUGIN_PATH} : json::array{}},
+      {"Plugins", plugins()},
       {"MCR", mcr_},
   };
   std::ofstream(workDir_ / "orthanc.json") << json::serialize(config);

@@ -66,6 +66,7 @@ class OrthancServer {
 
  private:
   void writeConfig() const;
+  boost::json::array plugins() const;
   fs::path workDir_;
   boost::json::object mcr_;
   bool loadPlugin_;
@@ -73,6 +74,10 @@ class OrthancServer {
   int dicomPort_;
   pid_t pid_ = -1;
 };
+
+// Is Orthanc's GDCM plugin installed (Debian orthanc-gdcm)? Servers that load the MCR plugin
+// load it too: it is the JPEG 2000 decoder behind the MCR plugin's fallback path.
+bool haveJpeg2000DecoderPlugin();
 
 // Counts of an index space from a status document.
 int64_t indexCount(const boost::json::value& status, const char* space);

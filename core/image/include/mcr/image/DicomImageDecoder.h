@@ -22,11 +22,16 @@ const char* toString(DecodeErrorCode code);
 
 class DecodeError : public std::runtime_error {
  public:
-  DecodeError(DecodeErrorCode code, const std::string& message);
+  DecodeError(DecodeErrorCode code, const std::string& message, std::string photometric = {});
   DecodeErrorCode code() const { return code_; }
+  // The file's Photometric Interpretation when it was read before the failure (always for
+  // UnsupportedTransferSyntax): a caller that decodes the pixels elsewhere still needs to
+  // know whether MONOCHROME1 must be inverted. Empty when unknown.
+  const std::string& photometric() const { return photometric_; }
 
  private:
   DecodeErrorCode code_;
+  std::string photometric_;
 };
 
 constexpr int kMaxDimension = 16384;
