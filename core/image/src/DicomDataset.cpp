@@ -99,13 +99,16 @@ void checkGeometry(const DecodeFacts& facts, int samplesPerPixel, int bitsAlloca
                                              std::to_string(facts.rows) + " pixels (allowed 1.." +
                                              std::to_string(kMaxDimension) + " a side)");
   }
+  // UnsupportedBitDepth is the other code the plugin falls back on: say the photometric too.
   if (samplesPerPixel != 1 && samplesPerPixel != 3) {
-    fail(DecodeErrorCode::UnsupportedBitDepth, "Samples per Pixel " + std::to_string(samplesPerPixel));
+    throw DecodeError(DecodeErrorCode::UnsupportedBitDepth, "Samples per Pixel " + std::to_string(samplesPerPixel),
+                      facts.photometric);
   }
   const bool allocatedOk = bitsAllocated == 1 || bitsAllocated == 8 || bitsAllocated == 16 || bitsAllocated == 32;
   if (!allocatedOk || facts.bitsStored < 1 || facts.bitsStored > bitsAllocated) {
-    fail(DecodeErrorCode::UnsupportedBitDepth, "Bits Allocated " + std::to_string(bitsAllocated) + ", Bits Stored " +
-                                                   std::to_string(facts.bitsStored));
+    throw DecodeError(DecodeErrorCode::UnsupportedBitDepth,
+                      "Bits Allocated " + std::to_string(bitsAllocated) + ", Bits Stored " + std::to_string(facts.bitsStored),
+                      facts.photometric);
   }
 }
 

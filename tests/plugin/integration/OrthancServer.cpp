@@ -92,10 +92,11 @@ OrthancServer::~OrthancServer() {
 bool haveJpeg2000DecoderPlugin() { return !std::string(MCR_ORTHANC_GDCM_PLUGIN).empty(); }
 
 json::array OrthancServer::plugins() const {
+  // GDCM with and without the MCR plugin: the store benchmark's "plugin off" baseline must
+  // differ from "on" by the MCR plugin alone.
   json::array list;
-  if (!loadPlugin_) return list;
-  list.emplace_back(MCR_PLUGIN_PATH);
   if (haveJpeg2000DecoderPlugin()) list.emplace_back(MCR_ORTHANC_GDCM_PLUGIN);
+  if (loadPlugin_) list.emplace_back(MCR_PLUGIN_PATH);
   return list;
 }
 

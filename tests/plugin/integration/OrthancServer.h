@@ -75,8 +75,8 @@ class OrthancServer {
   pid_t pid_ = -1;
 };
 
-// Is Orthanc's GDCM plugin installed (Debian orthanc-gdcm)? Servers that load the MCR plugin
-// load it too: it is the JPEG 2000 decoder behind the MCR plugin's fallback path.
+// Is Orthanc's GDCM plugin installed (Debian orthanc-gdcm)? Every test server then loads it:
+// it is the JPEG 2000 decoder behind the MCR plugin's fallback path.
 bool haveJpeg2000DecoderPlugin();
 
 // Counts of an index space from a status document.

@@ -25,7 +25,7 @@ class DecodeError : public std::runtime_error {
   DecodeError(DecodeErrorCode code, const std::string& message, std::string photometric = {});
   DecodeErrorCode code() const { return code_; }
   // The file's Photometric Interpretation when it was read before the failure (always for
-  // UnsupportedTransferSyntax): a caller that decodes the pixels elsewhere still needs to
+  // UnsupportedTransferSyntax and the geometry's UnsupportedBitDepth): a caller that decodes the pixels elsewhere still needs to
   // know whether MONOCHROME1 must be inverted. Empty when unknown.
   const std::string& photometric() const { return photometric_; }
 
