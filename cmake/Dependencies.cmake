@@ -62,7 +62,12 @@ endif()
 # mcr_use_torch(target): link LibTorch and precompile its headers for the target.
 # Including torch/torch.h costs ~25 s per file on this machine; the PCH pays for itself
 # from the second torch source file of a target on, and ccache keeps it across builds.
+# PyTorch's bundled LibTorch (a CUDA build) ships its own, newer fmt headers in its include
+# folder, which spdlog 1.10 cannot compile against: fmt's own folder goes first. On Debian
+# both sit in /usr/include, an implicit folder that CMake leaves off the command line.
 function(mcr_use_torch target)
+  get_target_property(fmt_include fmt::fmt INTERFACE_INCLUDE_DIRECTORIES)
+  target_include_directories(${target} SYSTEM BEFORE PRIVATE ${fmt_include})
   target_link_libraries(${target} PRIVATE ${TORCH_LIBRARIES})
   target_include_directories(${target} SYSTEM PRIVATE ${TORCH_INCLUDE_DIRS})
   target_precompile_headers(${target} PRIVATE <torch/torch.h>)

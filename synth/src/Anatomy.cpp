@@ -1,6 +1,7 @@
 // The normal chest: body, lungs, heart and mediastinum, diaphragm, bones, lung markings.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "Signs.h"
 

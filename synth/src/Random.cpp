@@ -1,6 +1,7 @@
 #include "mcr/synth/Random.h"
 
 #include <cmath>
+#include <cstdint>
 
 namespace mcr::synth {
 

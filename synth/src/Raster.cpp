@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "Canvas.h"
 #include "mcr/synth/Random.h"

@@ -1,6 +1,7 @@
 #pragma once
 // Internal: anatomy drawing and the radiographic sign of each finding.
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 

@@ -5,6 +5,7 @@
 //   mcr-synth --grammar COUNT --out DIR [--seed N] [--format dicom|png]
 //   mcr-synth --sample-set --out DIR [--size 256]           (the documentation samples, PNG)
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/oflog/oflog.h>
 #include <fmt/core.h>

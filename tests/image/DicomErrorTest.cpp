@@ -55,6 +55,21 @@ TEST(DicomErrors, UnsupportedSyntaxErrorSaysThePhotometricInterpretation) {
   }
 }
 
+TEST(DicomErrors, BitDepthErrorSaysThePhotometricInterpretation) {
+  // UnsupportedBitDepth is the other error the plugin hands to Orthanc's decoder: it too must
+  // carry the Photometric Interpretation, or a MONOCHROME1 image would be indexed negated.
+  MCR_REQUIRE_TEST_DATA();
+  const std::string copy = test::copyToScratch(test::dataFile("pydicom/CT_small.dcm"), "ct-bits-monochrome1.dcm");
+  ASSERT_EQ(test::runProgram({"dcmodify", "-nb", "-m", "(0028,0004)=MONOCHROME1", "-m", "(0028,0101)=20", copy}), 0);
+  try {
+    decodeDicomFile(copy);
+    ADD_FAILURE() << "Bits Stored 20 of Bits Allocated 16 decoded";
+  } catch (const DecodeError& e) {
+    EXPECT_EQ(e.code(), DecodeErrorCode::UnsupportedBitDepth) << e.what();
+    EXPECT_EQ(e.photometric(), "MONOCHROME1") << e.what();
+  }
+}
+
 TEST(DicomErrors, ReportsPlansAndWaveformsAreNotImages) {
   MCR_REQUIRE_TEST_DATA();
   for (const char* f : {"pydicom/test-SR.dcm", "pydicom/reportsi.dcm", "pydicom/reportsi_with_empty_number_tags.dcm",

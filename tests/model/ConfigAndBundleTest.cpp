@@ -68,6 +68,24 @@ TEST(ModelConfig, LocalWeightIsStoredOnlyWhenOn) {
   EXPECT_THROW(c.validate(), std::invalid_argument);
 }
 
+TEST(ModelConfig, PatchEmbeddingIsStoredOnlyWhenConv) {
+  ModelConfig c = presetConfig("small");
+  c.vocabSize = 100;
+  EXPECT_EQ(toJson(c).find("patchEmbedding"), std::string::npos);  // old bundles keep their fingerprint
+  EXPECT_EQ(configFromJson(toJson(c)).patchEmbedding, "linear");
+  c.patchEmbedding = "conv";
+  EXPECT_NO_THROW(c.validate());
+  EXPECT_EQ(configFromJson(toJson(c)).patchEmbedding, "conv");
+  c.patchSize = 32;  // 128 / 32 = 4: still a power of two
+  EXPECT_NO_THROW(c.validate());
+  c.imageSize = 96;
+  c.patchSize = 12;  // not a power of two: the stride-2 stack cannot reach one token
+  EXPECT_THROW(c.validate(), std::invalid_argument);
+  c.patchSize = 16;
+  c.patchEmbedding = "cnn";
+  EXPECT_THROW(c.validate(), std::invalid_argument);
+}
+
 TEST(ModelConfig, RejectsInconsistentOrUnknown) {
   EXPECT_THROW(presetConfig("huge"), std::invalid_argument);
   ModelConfig c = presetConfig("tiny");

@@ -45,6 +45,15 @@ class FitTest : public ::testing::Test {
     o.seed = 5;
     return o;
   }
+  // fit() must refuse `o` with a std::runtime_error whose message contains `needle`.
+  static void expectRefused(const FitOptions& o, const std::string& needle, const std::string& what) {
+    try {
+      fit(o);
+      ADD_FAILURE() << "fit accepted " << what;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  }
   static std::size_t countLines(const std::string& path, const std::string& needle) {
     std::ifstream f(path);
     std::string line;
@@ -161,14 +170,35 @@ TEST_F(FitTest, FindingPositivesWithoutFindingsFailBeforeImagesLoad) {
   auto o = tinyOptions(testing::uniqueTempDir("no-findings-out"));
   o.manifest = (fs::path(dir) / "manifest.csv").string();
   o.positives = "findings";
-  try {
-    fit(o);
-    ADD_FAILURE() << "fit accepted --positives findings without a findings column";
-  } catch (const std::runtime_error& e) {
-    EXPECT_NE(std::string(e.what()).find("findings column"), std::string::npos) << e.what();
-  }
+  expectRefused(o, "findings column", "--positives findings without a findings column");
   fs::remove_all(dir);
   fs::remove_all(o.out);
+}
+
+TEST_F(FitTest, ImageGeometryOptionsShapeANewModelOnly) {
+  const auto out = testing::uniqueTempDir("geometry");
+  auto o = tinyOptions(out + "/run");
+  o.steps = 2;
+  o.imageSize = 96;  // tiny's preset is 64 px in 8 px patches
+  o.patchSize = 16;
+  o.patchEmbedding = "conv";
+  auto result = fit(o);
+  ASSERT_TRUE(result.completed);
+  auto embedder = model::Embedder::load(result.bundle, "cpu", "fp32");
+  EXPECT_EQ(embedder->info().imageSize, 96);
+  const auto trained = model::loadModelBundle(result.bundle).model;
+  EXPECT_EQ(trained->config.patchSize, 16);
+  EXPECT_EQ(trained->config.patchEmbedding, "conv");
+
+  auto notAMultiple = tinyOptions(out + "/bad");
+  notAMultiple.imageSize = 100;
+  expectRefused(notAMultiple, "imageSize must be a multiple of patchSize", "an image size of 100 with 8 px patches");
+  // A bundle to fine-tune keeps its geometry: the option is refused, not ignored.
+  auto fineTune = tinyOptions(out + "/tune");
+  fineTune.init = result.bundle;
+  fineTune.imageSize = 128;
+  expectRefused(fineTune, "--init keeps the bundle's", "--image-size with --init");
+  fs::remove_all(out);
 }
 
 TEST_F(FitTest, FindingPositivesGroupEqualFindingSets) {

@@ -1,6 +1,7 @@
 #include "mcr/trainer/Dataset.h"
 
 #include <atomic>
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <mutex>

@@ -1,6 +1,7 @@
 #include "mcr/trainer/Evaluate.h"
 
 #include <ATen/autocast_mode.h>
+#include <cstdint>
 
 #include <algorithm>
 #include <set>

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <csignal>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -179,6 +180,11 @@ FitResult fit(const FitOptions& optionsIn) {
   std::string initFingerprint;
   int startStep = 0;
   std::optional<CheckpointState> resumed;
+  if (o.imageSize < 0 || o.patchSize < 0) throw std::runtime_error("--image-size and --patch-size must be positive");
+  const bool newModel = !o.resume && o.init.empty();
+  if (!newModel && (o.imageSize > 0 || o.patchSize > 0 || !o.patchEmbedding.empty()))
+    throw std::runtime_error("--image-size, --patch-size and --patch-embedding shape a new model; " +
+                             std::string(o.resume ? "a resumed run keeps its checkpoint's" : "--init keeps the bundle's"));
   if (o.resume) {
     resumed = readLatestCheckpoint(o.out);
     auto loaded = model::loadModelBundle(resumed->bundlePath);
@@ -201,6 +207,14 @@ FitResult fit(const FitOptions& optionsIn) {
     } else {
       auto config = model::presetConfig(o.config);
       config.aggregation = model::parseAggregation(o.aggregation.empty() ? "mba" : o.aggregation);
+      if (o.imageSize > 0) config.imageSize = o.imageSize;
+      if (o.patchSize > 0) config.patchSize = o.patchSize;
+      if (!o.patchEmbedding.empty()) config.patchEmbedding = o.patchEmbedding;
+      try {  // before minutes of tokenizer training and image loading
+        config.validateImageGeometry();
+      } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("--image-size / --patch-size / --patch-embedding: ") + e.what());
+      }
       tok = tokenizer::trainWordPiece(tokenizerCorpus(trainStudies, o), o.vocabSize > 0 ? o.vocabSize : defaultVocab(o.config));
       config.vocabSize = static_cast<int>(tok->vocabSize());
       net = model::makeModel(config, o.seed);

@@ -2,6 +2,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 
 #include "mcr/trainer/Dataset.h"

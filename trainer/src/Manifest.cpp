@@ -1,6 +1,7 @@
 #include "mcr/trainer/Manifest.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>

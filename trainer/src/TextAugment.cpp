@@ -1,6 +1,7 @@
 #include "mcr/trainer/TextAugment.h"
 
 #include <cctype>
+#include <cstdint>
 #include <stdexcept>
 
 #include "mcr/report/ReportText.h"

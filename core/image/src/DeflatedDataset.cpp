@@ -1,6 +1,7 @@
 #include "DeflatedDataset.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include <zlib.h>

@@ -1,5 +1,6 @@
 #include "DicomDataset.h"
 
+#include <cstdint>
 #include <string>
 
 #include <dcmtk/config/osconfig.h>

@@ -9,6 +9,7 @@
 //   -> VOI: the first VOI LUT, else the first window, else the percentile window
 //   -> MONOCHROME1 inverted so that 0 is always black (air)
 //   -> 16-bit output / 65535.
+#include <cstdint>
 #include <memory>
 #include <new>
 #include <string>

@@ -1,6 +1,7 @@
 #include "FileBytes.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 

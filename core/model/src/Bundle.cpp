@@ -1,6 +1,7 @@
 #include "mcr/model/Bundle.h"
 
 #include <boost/json.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>

@@ -2,6 +2,7 @@
 // under c10::InferenceMode, in the precision chosen at load.
 #include "mcr/model/Embedder.h"
 
+#include <cstdint>
 #include <spdlog/spdlog.h>
 
 #include <mutex>

@@ -2,6 +2,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <cmath>
+#include <cstdint>
 
 #include "mcr/tokenizer/Tokenizer.h"
 

@@ -13,12 +13,23 @@ Aggregation parseAggregation(const std::string& text) {
   throw std::invalid_argument("aggregation must be 'mba' or 'abm', not '" + text + "'");
 }
 
-void ModelConfig::validate() const {
-  auto require = [](bool ok, const char* what) {
-    if (!ok) throw std::invalid_argument(std::string("invalid model config: ") + what);
-  };
+namespace {
+void require(bool ok, const char* what) {
+  if (!ok) throw std::invalid_argument(std::string("invalid model config: ") + what);
+}
+}  // namespace
+
+void ModelConfig::validateImageGeometry() const {
   require(imageSize > 0 && patchSize > 0, "imageSize and patchSize must be positive");
   require(imageSize % patchSize == 0, "imageSize must be a multiple of patchSize");
+  require(imageSize <= 2048, "imageSize beyond the supported range");
+  require(patchEmbedding == "linear" || patchEmbedding == "conv", "patchEmbedding must be 'linear' or 'conv'");
+  require(patchEmbedding != "conv" || (patchSize >= 2 && (patchSize & (patchSize - 1)) == 0),
+          "a conv patch embedding needs a power-of-two patchSize");
+}
+
+void ModelConfig::validate() const {
+  validateImageGeometry();
   require(imageDim > 0 && imageHeads > 0 && imageDim % imageHeads == 0, "imageDim must be a multiple of imageHeads");
   require(textDim > 0 && textHeads > 0 && textDim % textHeads == 0, "textDim must be a multiple of textHeads");
   require(decoderDim > 0 && decoderHeads > 0 && decoderDim % decoderHeads == 0,
@@ -28,7 +39,7 @@ void ModelConfig::validate() const {
   require(maxTokens >= 4, "maxTokens must be >= 4");
   require(embeddingDim > 0 && mapHiddenDim > 0 && mlpRatio > 0, "embeddingDim, mapHiddenDim, mlpRatio must be positive");
   // Upper bounds keep a crafted bundle from asking for absurd allocations.
-  require(imageSize <= 2048 && maxTokens <= 4096 && vocabSize <= 1000000, "sizes beyond the supported range");
+  require(maxTokens <= 4096 && vocabSize <= 1000000, "sizes beyond the supported range");
   require(imageDim <= 4096 && textDim <= 4096 && decoderDim <= 4096 && embeddingDim <= 4096 && mapHiddenDim <= 16384 &&
               mlpRatio <= 16,
           "widths beyond the supported range");
@@ -74,6 +85,7 @@ std::string toJson(const ModelConfig& c) {
   o["imageDim"] = c.imageDim;
   o["imageDepth"] = c.imageDepth;
   o["imageHeads"] = c.imageHeads;
+  if (c.patchEmbedding != "linear") o["patchEmbedding"] = c.patchEmbedding;
   o["vocabSize"] = c.vocabSize;
   o["maxTokens"] = c.maxTokens;
   o["textDim"] = c.textDim;
@@ -134,6 +146,7 @@ ModelConfig configFromJson(const std::string& json) {
   c.imageDim = intField(o, "imageDim");
   c.imageDepth = intField(o, "imageDepth");
   c.imageHeads = intField(o, "imageHeads");
+  c.patchEmbedding = o.contains("patchEmbedding") ? strField(o, "patchEmbedding") : "linear";
   c.vocabSize = intField(o, "vocabSize");
   c.maxTokens = intField(o, "maxTokens");
   c.textDim = intField(o, "textDim");

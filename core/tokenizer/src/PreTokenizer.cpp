@@ -1,6 +1,7 @@
 #include "PreTokenizer.h"
 
 #include "mcr/tokenizer/Tokenizer.h"
+#include <cstdint>
 
 namespace mcr::tokenizer::detail {
 

@@ -1,5 +1,6 @@
 #include "WordPieceTokenizer.h"
 
+#include <cstdint>
 #include <stdexcept>
 #include <unordered_set>
 

@@ -1,5 +1,6 @@
 #pragma once
 // The WordPiece encoder/decoder behind the Tokenizer interface.
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>

@@ -1,5 +1,6 @@
 #pragma once
 // Studies in memory for training and evaluation: letterboxed 8-bit images and token ids.
+#include <cstdint>
 #include <torch/torch.h>
 
 #include <string>

@@ -35,6 +35,9 @@ struct FitOptions {
   std::string objective = "mcr";
   std::string aggregation;  // "mba" or "abm"; empty: mba, or the --init bundle's
   int vocabSize = 0;
+  int imageSize = 0;  // input side in pixels of a new model; 0: the preset's
+  int patchSize = 0;  // ViT patch side of a new model; 0: the preset's
+  std::string patchEmbedding;  // "linear" or "conv" for a new model; empty: the preset's
   int steps = 1000;
   int batchSize = 64;
   int warmupSteps = 50;

@@ -22,6 +22,10 @@ struct ModelConfig {
   int imageDim = 64;
   int imageDepth = 2;
   int imageHeads = 2;
+  // "linear": one linear map of each patch's pixels (ViT). "conv": that map plus a small
+  // per-patch stack of stride-2 3x3 convolutions (log2(patchSize) of them) down to one token;
+  // it sees only its own patch, so masking stays exact. Stored in the bundle JSON only when "conv".
+  std::string patchEmbedding = "linear";
   // Report encoder (transformer over tokenizer ids, [CLS] first).
   int vocabSize = 0;  // set from the tokenizer
   int maxTokens = 64;
@@ -53,6 +57,8 @@ struct ModelConfig {
   int numPatches() const { return gridSize() * gridSize(); }
   // Throws std::invalid_argument naming the first inconsistent field.
   void validate() const;
+  // The image-side part of validate(): sizes, patch size, patch embedding.
+  void validateImageGeometry() const;
 };
 
 // "tiny" (tests, CI, seconds per step) or "small" (the default model). Throws std::invalid_argument.

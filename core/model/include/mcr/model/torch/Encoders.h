@@ -19,6 +19,7 @@ struct ImageEncoderImpl : torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& images, const torch::Tensor& keep = {});
   int patchSize;
   torch::nn::Linear patchEmbed{nullptr};
+  torch::nn::Sequential convStem{nullptr};  // patchEmbedding "conv" only: a branch added to patchEmbed
   torch::Tensor position;  // (1, N, imageDim)
   Transformer transformer{nullptr};
 };

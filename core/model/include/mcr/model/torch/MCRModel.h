@@ -2,6 +2,7 @@
 // The MCR model (Masked Contrastive and Reconstruction, arXiv 2312.15840): a ViT image
 // encoder and a transformer report encoder trained with a contrastive loss and masked
 // reconstruction on the SAME masked inputs, with Mapping-before-Aggregation (MbA).
+#include <cstdint>
 #include <torch/torch.h>
 
 #include "mcr/model/ModelConfig.h"
