@@ -26,6 +26,7 @@ stage "machine"
   c++ --version | head -1; cmake --version | head -1; nproc; } 2>&1 | tee -a "$out/summary.md"
 
 # Debian's packages go to a private prefix, not into /: the machine's own libraries stay.
+ls .gpu/debs/*.deb > /dev/null 2>&1 || { say "no .gpu/debs: run bench/gpu/pack-debs.sh here and carry .gpu/debs"; exit 1; }
 deb=/tmp/deb libs=/tmp/mcr-libs
 mkdir -p $deb $libs
 for f in .gpu/debs/*.deb; do dpkg -x "$f" $deb; done
@@ -89,7 +90,7 @@ for round in 1 2 3; do
   for so in $missing; do f=$(find_lib "$so"); [ -n "$f" ] && ln -sf "$f" $libs/$so || say "not carried: $so"; done
 done
 
-if [ -z "${MCR_GPU_SKIP_BENCH:-}" ]; then
+if [ "${MCR_GPU_SKIP_BENCH:-0}" != 1 ]; then
 stage "MCR vs dual-stream step, embedding throughput (cuda)"
 bench=$b/bench/model/mcr-model-bench
 for cfg in small tiny; do
@@ -113,10 +114,12 @@ budget=$(( ${MCR_GPU_SECONDS:-570} - $(elapsed) ))   # seconds left of the call'
 say "fits get ${budget} s (minus evals)"
 fit() {  # name, extra options
   local name=$1; shift
-  timeout $((budget - 45)) $b/trainer/mcr-train fit --manifest $data/manifest.csv --out /tmp/$name $recipe "$@" \
+  # SIGINT, not timeout's SIGTERM: mcr-train then checkpoints and train.jsonl keeps every evaluation.
+  timeout -s INT -k 20 $((budget - 45)) $b/trainer/mcr-train fit --manifest $data/manifest.csv --out /tmp/$name $recipe "$@" \
     > "$out/$name.fit.log" 2>&1
   cp /tmp/$name/train.jsonl "$out/$name.train.jsonl" 2>/dev/null
-  [ -f /tmp/$name/model.bundle ] && timeout 40 $b/trainer/mcr-train eval --model /tmp/$name/model.bundle \
+  [ -f /tmp/$name/model.bundle ] || { echo "$name stopped before its last step: no bundle, no final eval" >> "$out/$name.fit.log"; return; }
+  timeout 40 $b/trainer/mcr-train eval --model /tmp/$name/model.bundle \
     --manifest $data/manifest.csv --split val --json > "$out/$name.eval-val.txt" 2>&1
 }
 fit small128 &

@@ -76,7 +76,7 @@ TEST(ModelConfig, PatchEmbeddingIsStoredOnlyWhenConv) {
   c.patchEmbedding = "conv";
   EXPECT_NO_THROW(c.validate());
   EXPECT_EQ(configFromJson(toJson(c)).patchEmbedding, "conv");
-  c.patchSize = 32;  // 128 / 32 = 4: still a power of two
+  c.patchSize = 32;  // another power of two
   EXPECT_NO_THROW(c.validate());
   c.imageSize = 96;
   c.patchSize = 12;  // not a power of two: the stride-2 stack cannot reach one token
@@ -84,6 +84,19 @@ TEST(ModelConfig, PatchEmbeddingIsStoredOnlyWhenConv) {
   c.patchSize = 16;
   c.patchEmbedding = "cnn";
   EXPECT_THROW(c.validate(), std::invalid_argument);
+}
+
+TEST(ModelConfig, AnUnknownKeyIsRefusedByName) {
+  ModelConfig c = presetConfig("tiny");
+  c.vocabSize = 100;
+  std::string json = toJson(c);
+  json.insert(json.size() - 1, ",\"rotaryPositions\":true");  // before the closing brace
+  try {
+    configFromJson(json);
+    ADD_FAILURE() << "an unknown key was ignored";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("'rotaryPositions'"), std::string::npos) << e.what();
+  }
 }
 
 TEST(ModelConfig, RejectsInconsistentOrUnknown) {

@@ -179,6 +179,7 @@ TEST_F(FitTest, ImageGeometryOptionsShapeANewModelOnly) {
   const auto out = testing::uniqueTempDir("geometry");
   auto o = tinyOptions(out + "/run");
   o.steps = 2;
+  o.checkpointEvery = 1;
   o.imageSize = 96;  // tiny's preset is 64 px in 8 px patches
   o.patchSize = 16;
   o.patchEmbedding = "conv";
@@ -198,6 +199,13 @@ TEST_F(FitTest, ImageGeometryOptionsShapeANewModelOnly) {
   fineTune.init = result.bundle;
   fineTune.imageSize = 128;
   expectRefused(fineTune, "--init keeps the bundle's", "--image-size with --init");
+  // A resumed run is started with its own command line: the same geometry is accepted (the
+  // run is already complete, so nothing is trained), another is refused.
+  auto resume = o;
+  resume.resume = true;
+  EXPECT_TRUE(fit(resume).completed);
+  resume.patchEmbedding = "linear";
+  expectRefused(resume, "a resumed run keeps its checkpoint's (96 px, 16 px patches, conv", "--patch-embedding changed on resume");
   fs::remove_all(out);
 }
 

@@ -36,7 +36,7 @@ grep -q "truncated" "$work/err.txt"
 # and its log.
 "$train" fit --manifest "$work/data/manifest.csv" --out "$work/recipe" --config tiny --vocab 300 --steps 3 --batch 8 \
   --rewrite-rate 0.5 --sentence-rate 0.3 --positives findings --image-augment 1 --image-mask 0.25 --local-weight 0.5 \
-  --image-size 96 --patch-size 16 --eval-every 3 --checkpoint-every 3 --precision fp32 --threads 2 --quiet
+  --image-size 96 --patch-size 16 --patch-embedding conv --eval-every 3 --checkpoint-every 3 --precision fp32 --threads 2 --quiet
 python3 - "$work/recipe/train.jsonl" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
@@ -44,6 +44,7 @@ settings = next(l for l in lines if l.get("type") == "settings")
 assert settings["image_augment"] == 1 and settings["positives"] == "findings", settings
 assert settings["config"]["localWeight"] == 0.5 and settings["config"]["imageMaskRatio"] == 0.25, settings
 assert settings["config"]["imageSize"] == 96 and settings["config"]["patchSize"] == 16, settings
+assert settings["config"]["patchEmbedding"] == "conv", settings
 steps = [l for l in lines if l.get("type") == "step"]
 assert len(steps) == 3 and all(s["local"] > 0 for s in steps), steps
 print("recipe options ok")

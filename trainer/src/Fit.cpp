@@ -180,11 +180,19 @@ FitResult fit(const FitOptions& optionsIn) {
   std::string initFingerprint;
   int startStep = 0;
   std::optional<CheckpointState> resumed;
-  if (o.imageSize < 0 || o.patchSize < 0) throw std::runtime_error("--image-size and --patch-size must be positive");
-  const bool newModel = !o.resume && o.init.empty();
-  if (!newModel && (o.imageSize > 0 || o.patchSize > 0 || !o.patchEmbedding.empty()))
-    throw std::runtime_error("--image-size, --patch-size and --patch-embedding shape a new model; " +
-                             std::string(o.resume ? "a resumed run keeps its checkpoint's" : "--init keeps the bundle's"));
+  if (o.imageSize < 0 || o.patchSize < 0)
+    throw std::runtime_error("--image-size and --patch-size must be positive (0: the config's)");
+  // A checkpoint or --init bundle fixes the geometry: the options may repeat it (a resumed run
+  // is started with its own command line), never change it.
+  auto checkKeptGeometry = [&o](const model::ModelConfig& kept) {
+    if ((o.imageSize > 0 && o.imageSize != kept.imageSize) || (o.patchSize > 0 && o.patchSize != kept.patchSize) ||
+        (!o.patchEmbedding.empty() && o.patchEmbedding != kept.patchEmbedding))
+      throw std::runtime_error(fmt::format(
+          "--image-size, --patch-size and --patch-embedding shape a new model; {} ({} px, {} px patches, {} patch "
+          "embedding)",
+          o.resume ? "a resumed run keeps its checkpoint's" : "--init keeps the bundle's", kept.imageSize,
+          kept.patchSize, kept.patchEmbedding));
+  };
   if (o.resume) {
     resumed = readLatestCheckpoint(o.out);
     auto loaded = model::loadModelBundle(resumed->bundlePath);
@@ -193,6 +201,7 @@ FitResult fit(const FitOptions& optionsIn) {
     startStep = resumed->step;
     initFingerprint = resumed->initFingerprint;
     checkResumeCompatible(*resumed, o);
+    checkKeptGeometry(net->config);
   } else {
     if (fs::exists(fs::path(o.out) / "checkpoints" / "LATEST"))
       throw std::runtime_error("'" + o.out + "' already holds checkpoints: pass --resume to continue, or choose another --out");
@@ -201,6 +210,7 @@ FitResult fit(const FitOptions& optionsIn) {
       net = loaded.model;
       tok = loaded.tokenizer;
       initFingerprint = loaded.file.fingerprint;
+      checkKeptGeometry(net->config);
       if (!o.aggregation.empty() && o.aggregation != model::toString(net->config.aggregation))
         throw std::runtime_error("--aggregation " + o.aggregation + " differs from the --init bundle's (" +
                                  model::toString(net->config.aggregation) + ")");

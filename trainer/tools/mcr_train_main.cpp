@@ -123,10 +123,13 @@ int main(int argc, char** argv) {
   fitCmd->add_option("--objective", fit.objective, "mcr or dual-stream")->capture_default_str();
   fitCmd->add_option("--aggregation", fit.aggregation, "mba or abm (default: mba, or the --init bundle's)");
   fitCmd->add_option("--vocab", fit.vocabSize, "tokenizer vocabulary size when not --init (0 = preset default)");
-  fitCmd->add_option("--image-size", fit.imageSize, "input side in pixels of a new model (default: the config's)");
-  fitCmd->add_option("--patch-size", fit.patchSize, "ViT patch side of a new model (default: the config's)");
+  fitCmd->add_option("--image-size", fit.imageSize, "input side in pixels of a new model (default: the config's)")
+      ->check(CLI::NonNegativeNumber);
+  fitCmd->add_option("--patch-size", fit.patchSize, "ViT patch side of a new model (default: the config's)")
+      ->check(CLI::NonNegativeNumber);
   fitCmd->add_option("--patch-embedding", fit.patchEmbedding,
-                     "linear or conv (per-patch stride-2 convolutions) for a new model (default: the config's)")
+                     "linear, or conv (adds a per-patch stride-2 convolution branch; needs a power-of-two patch "
+                     "size) for a new model (default: the config's)")
       ->check(CLI::IsMember({"linear", "conv"}));
   fitCmd->add_option("--steps", fit.steps, "optimizer steps in total")->capture_default_str();
   fitCmd->add_option("--batch", fit.batchSize, "studies per step")->capture_default_str();

@@ -32,7 +32,7 @@ ImageEncoderImpl::ImageEncoderImpl(const ModelConfig& c) : patchSize(c.patchSize
     convStem = torch::nn::Sequential();
     int in = 1;
     for (int i = 1; i <= layers; ++i) {
-      const int out = std::max(8, c.imageDim >> (layers - i));
+      const int out = i == layers ? c.imageDim : std::max(8, c.imageDim >> (layers - i));
       convStem->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, 3).stride(2).padding(1)));
       if (i < layers) convStem->push_back(torch::nn::GELU());
       in = out;

@@ -139,6 +139,16 @@ ModelConfig configFromJson(const std::string& json) {
   auto value = boost::json::parse(json, ec);
   if (ec || !value.is_object()) throw std::invalid_argument("model config is not a JSON object");
   const auto& o = value.as_object();
+  // A key this build does not know comes from a newer mcr (a feature it cannot run): say so,
+  // rather than load the model without it and fail later on the fingerprint.
+  ModelConfig every;
+  every.localWeight = 1.0;  // the optional keys are written only when set
+  every.patchEmbedding = "conv";
+  const auto known = boost::json::parse(toJson(every)).as_object();
+  for (const auto& kv : o)
+    if (!known.contains(kv.key()))
+      throw std::invalid_argument("model config has the unknown key '" + std::string(kv.key()) +
+                                  "' (a bundle from a newer orthanc-mcr?)");
   ModelConfig c;
   c.preset = strField(o, "preset");
   c.imageSize = intField(o, "imageSize");

@@ -61,3 +61,5 @@ class AutocastScope {
 };
 
 }  // namespace mcr::model
+
+#undef MCR_AUTOCAST_BY_DEVICE_TYPE
