@@ -223,6 +223,32 @@ TEST_F(FitTest, FindingPositivesGroupEqualFindingSets) {
   EXPECT_THROW(groupByFindings(data), std::runtime_error);
 }
 
+TEST_F(FitTest, TokenCoverageCountsUnknownPiecesAndCutReports) {
+  auto tok = tokenizer::trainWordPiece({"heart lungs heart lungs"}, 50);
+  std::vector<Study> studies(4);
+  // "heart lungs" spells in the vocabulary, 'z' is outside its alphabet; with a limit of
+  // the third report's exact length only the fourth, one word longer, is cut.
+  studies[0].reportText = "heart lungs";
+  studies[1].reportText = "heart z lungs";
+  studies[2].reportText = "heart lungs heart lungs";
+  studies[3].reportText = "heart lungs heart lungs heart";
+  const auto exact = static_cast<int>(tok->encode(studies[2].reportText, 1000).size());
+  std::size_t content = 0, unknown = 0;
+  for (const auto& s : studies) {
+    const auto ids = tok->encode(s.reportText, 1000);
+    for (std::size_t i = 1; i + 1 < ids.size(); ++i) {
+      ++content;
+      unknown += ids[i] == tokenizer::kUnkId ? 1 : 0;
+    }
+  }
+  ASSERT_GE(unknown, 1u);  // the test's premise: the second report holds [UNK] pieces
+  const auto c = tokenCoverage(studies, *tok, exact);
+  EXPECT_DOUBLE_EQ(c.meanTokens, static_cast<double>(content) / 4);
+  EXPECT_DOUBLE_EQ(c.unknownShare, static_cast<double>(unknown) / static_cast<double>(content));
+  EXPECT_DOUBLE_EQ(c.truncatedShare, 1.0 / 4);  // an exact fit is not a cut
+  EXPECT_EQ(tokenCoverage({}, *tok, exact).meanTokens, 0.0);
+}
+
 TEST_F(FitTest, InitThenFineTuneKeepsTheTokenizer) {
   const auto out = testing::uniqueTempDir("finetune");
   InitOptions init;
@@ -246,6 +272,14 @@ TEST_F(FitTest, InitThenFineTuneKeepsTheTokenizer) {
   EXPECT_NE(tuned.file.fingerprint, fingerprint);
   auto prov = boost::json::parse(tuned.file.provenance).as_object();
   EXPECT_EQ(std::string(prov.at("init").as_string()), fingerprint);
+  // The settings line says how the kept tokenizer fits the new reports.
+  std::ifstream jsonl(out + "/run/train.jsonl");
+  std::string first;
+  std::getline(jsonl, first);
+  auto tokens = boost::json::parse(first).as_object().at("report_tokens").as_object();
+  EXPECT_GT(tokens.at("mean").as_double(), 0.0);
+  EXPECT_GE(tokens.at("unknown_share").as_double(), 0.0);
+  EXPECT_LE(tokens.at("truncated_share").as_double(), 1.0);
   // An aggregation that contradicts the bundle is refused.
   auto wrong = tinyOptions(out + "/wrong");
   wrong.init = init.out;
@@ -271,6 +305,16 @@ TEST_F(FitTest, EvaluationThroughTheEmbedderScoresProbes) {
   EXPECT_EQ(report.probes.size(), 3u);
   for (const auto& p : report.probes) EXPECT_NEAR(p.random, 0.25, 1e-12) << p.query;
   EXPECT_NEAR(report.randomI2t.findings->r1, 0.25, 1e-12);
+  EXPECT_FALSE(report.macroImageCeiling.has_value());
+  // With reference studies (here the same ones) every probe also gets its image ceiling.
+  auto withCeiling = evaluateEmbedder(*embedder, data, &data);
+  ASSERT_TRUE(withCeiling.macroImageCeiling.has_value());
+  for (const auto& p : withCeiling.probes) {
+    ASSERT_TRUE(p.imageCeiling.has_value()) << p.query;
+    EXPECT_GE(*p.imageCeiling, 0.0);
+    EXPECT_LE(*p.imageCeiling, 1.0);
+  }
+  EXPECT_EQ(withCeiling.macroP10, report.macroP10);  // the text probes themselves are unchanged
   fs::remove_all(out);
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "mcr/trainer/LinearProbe.h"
+
 #include <boost/json.hpp>
 
 namespace mcr::trainer {
@@ -123,6 +125,73 @@ TEST(Metrics, ProbesNeedFivePositivesAndScorePrecisionAtTen) {
   EXPECT_DOUBLE_EQ(r.probes[0].random, 8.0 / 20);
   EXPECT_DOUBLE_EQ(*r.macroP10, 0.8);
   EXPECT_FALSE(r.i2t.findings.has_value());
+}
+
+// Rows of 3 values: axis 0 carries the class (weakly), axis 1 a larger nuisance that has
+// nothing to do with it, axis 2 what every embedding shares.
+void pushRow(std::vector<float>& rows, float cls, float nuisance) {
+  rows.insert(rows.end(), {cls, nuisance, 0.9f});
+}
+
+TEST(Metrics, ProbeImageCeilingFindsAClassTheTextQueryMisses) {
+  EvalInputs in;
+  in.n = 20;
+  in.dim = 3;
+  ProbeQuery q{"pulmonary nodule", {0.0f, 1.0f, 0.0f}, {}};  // the query points along the nuisance
+  for (int i = 0; i < 20; ++i) {
+    const bool pos = i < 6;
+    pushRow(in.images, pos ? 0.3f : 0.0f, pos ? -0.3f + 0.01f * static_cast<float>(i) : 0.3f);
+    pushRow(in.texts, 1.0f, 0.0f);
+    in.exactKeys.push_back(std::to_string(i));
+    q.positive.push_back(pos);
+  }
+  // References: 10 positives of 40, the nuisance alternating within both classes.
+  for (int i = 0; i < 40; ++i) {
+    pushRow(in.referenceImages, i < 10 ? 0.3f : 0.0f, i % 2 ? 0.3f : -0.3f);
+    q.referencePositive.push_back(i < 10);
+  }
+  in.probes = {q};
+  auto r = evaluateRetrieval(in);
+  ASSERT_EQ(r.probes.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.probes[0].precisionAt10, 0.0);        // the text ranks the nuisance: negatives first
+  ASSERT_TRUE(r.probes[0].imageCeiling.has_value());
+  EXPECT_DOUBLE_EQ(*r.probes[0].imageCeiling, 0.6);        // all 6 positives first, then negatives
+  EXPECT_DOUBLE_EQ(*r.macroImageCeiling, 0.6);
+  auto v = boost::json::parse(r.toJson()).as_object();
+  EXPECT_DOUBLE_EQ(v.at("probes").at("image_ceiling").at("per_query").at("pulmonary nodule").as_double(), 0.6);
+  EXPECT_FALSE(v.at("random").at("probes").as_object().contains("image_ceiling"));
+  EXPECT_NE(r.toTable().find("image ceiling 0.600"), std::string::npos);
+
+  // A probe whose class has no reference positive gets no ceiling: the others keep theirs,
+  // and the macro, no longer over every probe, is null.
+  ProbeQuery unseen{"hiatal hernia", {1.0f, 0.0f, 0.0f}, q.positive, std::vector<bool>(40, false)};
+  in.probes = {q, unseen};
+  auto partial = evaluateRetrieval(in);
+  ASSERT_EQ(partial.probes.size(), 2u);
+  EXPECT_TRUE(partial.probes[0].imageCeiling.has_value());
+  EXPECT_FALSE(partial.probes[1].imageCeiling.has_value());
+  EXPECT_FALSE(partial.macroImageCeiling.has_value());
+  auto ceiling = boost::json::parse(partial.toJson()).at("probes").at("image_ceiling").as_object();
+  EXPECT_TRUE(ceiling.at("macro_P@10").is_null());
+  EXPECT_EQ(ceiling.at("per_query").as_object().size(), 1u);
+
+  in.probes = {q};
+  in.referenceImages.clear();  // without references: no ceiling, no JSON key
+  auto plain = evaluateRetrieval(in);
+  EXPECT_FALSE(plain.probes[0].imageCeiling.has_value());
+  EXPECT_FALSE(plain.macroImageCeiling.has_value());
+  EXPECT_FALSE(boost::json::parse(plain.toJson()).at("probes").as_object().contains("image_ceiling"));
+}
+
+TEST(LinearProbe, RefusesOneClassAndMismatchedSizes) {
+  std::vector<float> rows;
+  for (int i = 0; i < 4; ++i) pushRow(rows, static_cast<float>(i), 0.0f);
+  EXPECT_THROW(fitLinearProbe(rows, 3, {true, true, true, true}), std::invalid_argument);
+  EXPECT_THROW(fitLinearProbe(rows, 3, {true, false, false}), std::invalid_argument);
+  const auto probe = fitLinearProbe(rows, 3, {false, false, true, true});
+  EXPECT_GT(probe.score(rows.data() + 9), probe.score(rows.data()));  // row 3 above row 0
+  EXPECT_THROW(probePrecisionAtK(probe, rows, 2, {true, false, false, true}, 2), std::invalid_argument);
+  EXPECT_DOUBLE_EQ(probePrecisionAtK(probe, rows, 3, {false, false, true, true}, 2), 1.0);
 }
 
 TEST(Metrics, JsonHasTheDocumentedShape) {

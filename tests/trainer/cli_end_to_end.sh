@@ -23,6 +23,24 @@ for d in ("i2t", "t2i"):
 assert "macro_P@10" in m["probes"] and "per_query" in m["probes"]
 print("eval json ok:", m["n"], "studies")
 PY
+# The probe ceiling fits on the train split, so it refuses to score that split.
+if "$train" eval --model "$work/run/model.bundle" --manifest "$work/data/manifest.csv" --split all --probe-ceiling \
+    2> "$work/err.txt"; then
+  echo "--probe-ceiling accepted --split all" >&2; exit 1
+fi
+grep -q "train split" "$work/err.txt"
+# 400 studies (seed 4): the test split holds a class with the 5 positives a probe needs.
+"$synth" --grammar 400 --out "$work/data400" --format png --size 64 --seed 4 --threads 2 > "$work/synth400.log"
+"$train" eval --model "$work/run/model.bundle" --manifest "$work/data400/manifest.csv" --split test --probe-ceiling \
+  --json --precision fp32 > "$work/ceiling.txt"
+python3 - "$(tail -n 1 "$work/ceiling.txt")" <<'PY'
+import json, sys
+p = json.loads(sys.argv[1])["probes"]
+assert p["per_query"], "no probe was scored: the check below would be empty"
+assert set(p["image_ceiling"]["per_query"]) == set(p["per_query"]), p
+assert 0.0 <= p["image_ceiling"]["macro_P@10"] <= 1.0, p
+print("probe ceiling ok:", len(p["per_query"]), "probes")
+PY
 "$train" export --from "$work/run" --out "$work/exported.bundle" --name mcr-ci
 test -s "$work/exported.bundle"
 # A bad bundle is a clear error, not a crash.

@@ -67,6 +67,28 @@ LoadedStudies loadStudies(std::vector<Study> studies, int imageSize, const token
   return out;
 }
 
+TokenCoverage tokenCoverage(const std::vector<Study>& studies, const tokenizer::Tokenizer& tok, int maxTokens) {
+  TokenCoverage c;
+  if (studies.empty()) return c;
+  // Far above any model's maxTokens: the whole report, so a cut is told from an exact fit.
+  constexpr std::size_t kWhole = std::size_t{1} << 16;
+  std::size_t content = 0, unknown = 0, truncated = 0;
+  for (const auto& study : studies) {
+    const auto ids = tok.encode(study.reportText, kWhole);
+    for (auto id : ids) {
+      if (id == tokenizer::kClsId || id == tokenizer::kSepId) continue;
+      ++content;
+      unknown += id == tokenizer::kUnkId ? 1 : 0;
+    }
+    truncated += ids.size() > static_cast<std::size_t>(maxTokens) ? 1 : 0;
+  }
+  const auto reports = static_cast<double>(studies.size());
+  c.meanTokens = static_cast<double>(content) / reports;
+  c.unknownShare = content == 0 ? 0.0 : static_cast<double>(unknown) / static_cast<double>(content);
+  c.truncatedShare = static_cast<double>(truncated) / reports;
+  return c;
+}
+
 void requireFindings(const std::vector<Study>& studies) {
   for (const auto& s : studies)
     if (!s.hasFindings)

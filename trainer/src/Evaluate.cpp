@@ -75,6 +75,28 @@ EvalInputs buildEvalInputs(const LoadedStudies& data, std::size_t dim, const Emb
   return in;
 }
 
+void addProbeReference(EvalInputs& in, const LoadedStudies& reference, const EmbedImageRows& referenceImages) {
+  if (in.probes.empty()) return;
+  for (const auto& s : reference.studies)
+    if (!s.hasFindings)
+      throw std::runtime_error("the probe ceiling needs the findings column in the reference studies (study '" +
+                               s.studyId + "' has none)");
+  std::vector<synth::FindingSet> sets;
+  for (const auto& s : reference.studies) sets.push_back(synth::parseFindingList(s.findings));
+  for (auto& p : in.probes) {
+    const auto& classes = synth::findingClasses();
+    const auto cls = std::find_if(classes.begin(), classes.end(), [&](const auto& c) { return c.query == p.query; });
+    if (cls == classes.end()) throw std::logic_error("probe '" + p.query + "' is not a finding class");
+    p.referencePositive.clear();
+    for (const auto& set : sets) p.referencePositive.push_back(synth::matchesClass(*cls, set));
+  }
+  in.referenceImages.clear();
+  for (std::size_t b = 0; b < reference.size(); b += kEvalBatch) {
+    auto part = referenceImages(b, std::min(reference.size(), b + kEvalBatch));
+    in.referenceImages.insert(in.referenceImages.end(), part.begin(), part.end());
+  }
+}
+
 RetrievalReport evaluateLiveModel(model::MCRModel& model, const tokenizer::Tokenizer& tok, const LoadedStudies& data,
                                   const torch::Device& device, bool bf16) {
   const bool wasTraining = model->is_training();
@@ -109,15 +131,19 @@ RetrievalReport evaluateLiveModel(model::MCRModel& model, const tokenizer::Token
   return report;
 }
 
-RetrievalReport evaluateEmbedder(const model::Embedder& embedder, const LoadedStudies& data) {
-  auto images = [&](std::size_t b, std::size_t e) {
-    std::vector<image::GrayImage> batch;
-    for (auto i = b; i < e; ++i) batch.push_back(rowImage(data, i));
-    return embedder.embedImages(batch).values;
+RetrievalReport evaluateEmbedder(const model::Embedder& embedder, const LoadedStudies& data,
+                                 const LoadedStudies* probeReference) {
+  auto imagesOf = [&](const LoadedStudies& from) {
+    return [&embedder, &from](std::size_t b, std::size_t e) {
+      std::vector<image::GrayImage> batch;
+      for (auto i = b; i < e; ++i) batch.push_back(rowImage(from, i));
+      return embedder.embedImages(batch).values;
+    };
   };
   auto texts = [&](const std::vector<std::string>& list) { return embedder.embedTexts(list).values; };
-  return evaluateRetrieval(
-      buildEvalInputs(data, static_cast<std::size_t>(embedder.info().embeddingDim), images, texts));
+  auto inputs = buildEvalInputs(data, static_cast<std::size_t>(embedder.info().embeddingDim), imagesOf(data), texts);
+  if (probeReference) addProbeReference(inputs, *probeReference, imagesOf(*probeReference));
+  return evaluateRetrieval(inputs);
 }
 
 RankingAgreement compareRankings(const model::Embedder& a, const model::Embedder& b, const LoadedStudies& data) {

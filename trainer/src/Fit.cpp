@@ -102,7 +102,7 @@ std::unique_ptr<torch::optim::AdamW> makeOptimizer(MCRModel& model, const FitOpt
 }
 
 std::string settingsJson(const FitOptions& o, const model::ModelConfig& c, const std::string& precision,
-                         const std::string& device) {
+                         const std::string& device, const TokenCoverage& reportTokens) {
   boost::json::object s{{"type", "settings"},
                         {"step", 0},
                         {"objective", o.objective},
@@ -120,6 +120,9 @@ std::string settingsJson(const FitOptions& o, const model::ModelConfig& c, const
                         {"positives", o.positives},
                         {"precision", precision},
                         {"device", device},
+                        {"report_tokens", {{"mean", reportTokens.meanTokens},
+                                           {"unknown_share", reportTokens.unknownShare},
+                                           {"truncated_share", reportTokens.truncatedShare}}},
                         {"config", boost::json::parse(model::toJson(c))}};
   return boost::json::serialize(s);
 }
@@ -246,6 +249,11 @@ FitResult fit(const FitOptions& optionsIn) {
   auto train = loadStudies(trainStudies, cfg.imageSize, *tok, cfg.maxTokens, std::max(1, torch::get_num_threads()));
   auto val = loadStudies(valStudies, cfg.imageSize, *tok, cfg.maxTokens, std::max(1, torch::get_num_threads()));
   for (const auto& s : train.skipped) progress.message("skipped (image unreadable): " + s);
+  const auto coverage = tokenCoverage(train.studies, *tok, cfg.maxTokens);
+  progress.message(fmt::format("train reports through the {} tokenizer: {:.1f} tokens on average, {:.1f} % [UNK], "
+                               "{:.1f} % longer than {} tokens (cut)",
+                               o.init.empty() ? "model's" : "--init bundle's", coverage.meanTokens,
+                               100 * coverage.unknownShare, 100 * coverage.truncatedShare, cfg.maxTokens));
   if (o.positives == "findings") groupByFindings(train);
   const bool anyFindings =
       std::any_of(train.studies.begin(), train.studies.end(), [](const Study& s) { return s.hasFindings; });
@@ -260,7 +268,7 @@ FitResult fit(const FitOptions& optionsIn) {
                                model::toString(cfg.aggregation), batch));
 
   TrainLog log(o.out, startStep);
-  if (!resumed) log.note(settingsJson(o, cfg, bf16 ? "bf16" : "fp32", model::deviceName(device)));
+  if (!resumed) log.note(settingsJson(o, cfg, bf16 ? "bf16" : "fp32", model::deviceName(device), coverage));
 
   auto provenance = [&](int step, const std::optional<RetrievalReport>& eval) {
     boost::json::object p{{"trainer", "mcr-train fit"},

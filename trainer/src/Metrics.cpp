@@ -6,6 +6,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "mcr/trainer/LinearProbe.h"
+
 namespace mcr::trainer {
 namespace {
 
@@ -117,7 +119,10 @@ RetrievalReport evaluateRetrieval(const EvalInputs& in) {
       r.randomT2i.findingsAbnormal = rd;
     }
   }
-  double sum = 0, randomSum = 0;
+  if (in.referenceImages.size() % dim != 0) throw std::invalid_argument("reference images are not rows of the dimension");
+  const std::size_t references = in.referenceImages.size() / dim;
+  double sum = 0, randomSum = 0, ceilingSum = 0;
+  std::size_t ceilings = 0;
   for (const auto& p : in.probes) {
     if (p.embedding.size() != dim || p.positive.size() != n) throw std::invalid_argument("probe '" + p.query + "' has wrong sizes");
     const auto positives = static_cast<std::size_t>(std::count(p.positive.begin(), p.positive.end(), true));
@@ -125,8 +130,21 @@ RetrievalReport evaluateRetrieval(const EvalInputs& in) {
     auto top = topK(p.embedding.data(), in.images, n, dim, 10);
     std::size_t hits = 0;
     for (auto j : top) hits += p.positive[j] ? 1 : 0;
-    ProbeResult pr{p.query, positives, static_cast<double>(hits) / static_cast<double>(top.size()),
-                   static_cast<double>(positives) / static_cast<double>(n)};
+    ProbeResult pr;
+    pr.query = p.query;
+    pr.positives = positives;
+    pr.precisionAt10 = static_cast<double>(hits) / static_cast<double>(top.size());
+    pr.random = static_cast<double>(positives) / static_cast<double>(n);
+    if (references > 0) {
+      if (p.referencePositive.size() != references) throw std::invalid_argument("probe '" + p.query + "' has wrong sizes");
+      const auto refPositives = std::count(p.referencePositive.begin(), p.referencePositive.end(), true);
+      if (refPositives > 0 && static_cast<std::size_t>(refPositives) < references) {
+        const auto probe = fitLinearProbe(in.referenceImages, dim, p.referencePositive);
+        pr.imageCeiling = probePrecisionAtK(probe, in.images, dim, p.positive, 10);
+        ceilingSum += *pr.imageCeiling;
+        ++ceilings;
+      }
+    }
     sum += pr.precisionAt10;
     randomSum += pr.random;
     r.probes.push_back(pr);
@@ -134,6 +152,8 @@ RetrievalReport evaluateRetrieval(const EvalInputs& in) {
   if (!r.probes.empty()) {
     r.macroP10 = sum / static_cast<double>(r.probes.size());
     r.randomMacroP10 = randomSum / static_cast<double>(r.probes.size());
+    // Only a ceiling for every scored probe is comparable with the macro P@10.
+    if (ceilings == r.probes.size()) r.macroImageCeiling = ceilingSum / static_cast<double>(ceilings);
   }
   return r;
 }
@@ -146,6 +166,13 @@ std::string RetrievalReport::toJson() const {
     auto macro = random ? randomMacroP10 : macroP10;
     o["macro_P@10"] = macro ? boost::json::value(*macro) : boost::json::value(nullptr);
     o["per_query"] = per;
+    boost::json::object ceilingPer;
+    for (const auto& p : probes)
+      if (p.imageCeiling) ceilingPer[p.query] = *p.imageCeiling;
+    if (!random && !ceilingPer.empty())
+      o["image_ceiling"] = boost::json::object{
+          {"macro_P@10", macroImageCeiling ? boost::json::value(*macroImageCeiling) : boost::json::value(nullptr)},
+          {"per_query", ceilingPer}};
     return o;
   };
   boost::json::object o;
@@ -176,9 +203,11 @@ std::string RetrievalReport::toTable() const {
     line("  abnormal queries r->i", *t2i.findingsAbnormal, *randomT2i.findingsAbnormal);
   }
   for (const auto& p : probes)
-    out += fmt::format("probe {:<32} P@10 {:.3f}   (random {:.3f}, {} positives)\n", "\"" + p.query + "\"",
-                       p.precisionAt10, p.random, p.positives);
+    out += fmt::format("probe {:<32} P@10 {:.3f}   (random {:.3f}, {} positives{})\n", "\"" + p.query + "\"",
+                       p.precisionAt10, p.random, p.positives,
+                       p.imageCeiling ? fmt::format("; image ceiling {:.3f}", *p.imageCeiling) : "");
   if (macroP10) out += fmt::format("probe macro P@10 {:.3f}   (random {:.3f})\n", *macroP10, *randomMacroP10);
+  if (macroImageCeiling) out += fmt::format("probe macro image ceiling P@10 {:.3f}\n", *macroImageCeiling);
   return out;
 }
 

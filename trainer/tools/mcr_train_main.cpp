@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <iostream>
+#include <optional>
 #include <unistd.h>
 
 #include "mcr/model/Embedder.h"
@@ -40,12 +41,16 @@ std::string resolveBundle(const std::string& from) {
 }
 
 int runEval(const std::string& modelPath, const std::string& manifest, const std::string& split, bool json,
-            const std::string& device, const std::string& precision, bool comparePrecision) {
+            const std::string& device, const std::string& precision, bool comparePrecision, bool probeCeiling) {
+  if (probeCeiling && split != "val" && split != "test")
+    throw std::runtime_error("--probe-ceiling fits its classifiers on the train split: evaluate --split val or test");
   auto embedder = model::Embedder::load(modelPath, device, precision);
   auto loaded = model::loadModelBundle(modelPath);  // for the tokenizer
   const auto& info = embedder->info();
   auto data = loadSplit(manifest, split, info.imageSize, *loaded.tokenizer, info.maxTokens);
-  auto report = trainer::evaluateEmbedder(*embedder, data);
+  std::optional<trainer::LoadedStudies> reference;
+  if (probeCeiling) reference = loadSplit(manifest, "train", info.imageSize, *loaded.tokenizer, info.maxTokens);
+  auto report = trainer::evaluateEmbedder(*embedder, data, reference ? &*reference : nullptr);
   std::cout << fmt::format("model {} ({}), {} split of {}, precision {}\n", info.name, info.fingerprint.substr(0, 12), split,
                            manifest, info.precision)
             << report.toTable();
@@ -178,6 +183,9 @@ int main(int argc, char** argv) {
   evalCmd->add_option("--device", evalDevice, "auto, cpu, cuda or cuda:N")->capture_default_str();
   evalCmd->add_option("--precision", evalPrecision, "auto, fp32 or bf16")->capture_default_str();
   evalCmd->add_flag("--compare-precision", comparePrecision, "also report bf16 vs fp32 top-10 ranking overlap");
+  bool probeCeiling = false;
+  evalCmd->add_flag("--probe-ceiling", probeCeiling,
+                    "also each probe's image ceiling: P@10 of a linear classifier fitted on the train split's images");
 
   std::string exportFrom, exportOut, exportName, exportManifest, exportSplit = "val";
   auto* exportCmd = app.add_subcommand("export", "write a bundle (with eval metrics in its provenance) from a fit");
@@ -202,7 +210,8 @@ int main(int argc, char** argv) {
       if (result.lastEval) std::cout << result.lastEval->toTable();
       return result.interrupted ? 130 : 0;
     }
-    if (*evalCmd) return runEval(evalModel, evalManifest, evalSplit, evalJson, evalDevice, evalPrecision, comparePrecision);
+    if (*evalCmd) return runEval(evalModel, evalManifest, evalSplit, evalJson, evalDevice, evalPrecision, comparePrecision,
+                                  probeCeiling);
     if (*exportCmd) return runExport(exportFrom, exportOut, exportName, exportManifest, exportSplit);
   } catch (const std::exception& e) {
     std::cerr << "mcr-train: " << e.what() << "\n";

@@ -41,6 +41,16 @@ image::GrayImage loadStudyImage(const std::string& path);
 LoadedStudies loadStudies(std::vector<Study> studies, int imageSize, const tokenizer::Tokenizer& tok, int maxTokens,
                           int threads);
 
+// How well a tokenizer fits the reports: a fine-tune (--init) keeps its bundle's tokenizer,
+// learnt on other text, so a site's words may split into many pieces, reach the model as
+// [UNK] or run past maxTokens. Counted on each report's whole encoding, [CLS]/[SEP] left out.
+struct TokenCoverage {
+  double meanTokens = 0;      // content tokens per report, before any cut
+  double unknownShare = 0;    // [UNK] among all content tokens
+  double truncatedShare = 0;  // reports longer than maxTokens ids: their end is dropped
+};
+TokenCoverage tokenCoverage(const std::vector<Study>& studies, const tokenizer::Tokenizer& tok, int maxTokens);
+
 // The given rows as a batch (CPU tensors; ids padded to the longest report in the batch).
 model::TrainBatch makeBatch(const LoadedStudies& data, const std::vector<std::size_t>& rows);
 // The same with the token ids of each row given (augmented report texts, row order).

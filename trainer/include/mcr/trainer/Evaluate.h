@@ -21,9 +21,17 @@ using EmbedTextList = std::function<std::vector<float>(const std::vector<std::st
 EvalInputs buildEvalInputs(const LoadedStudies& data, std::size_t dim, const EmbedImageRows& images,
                            const EmbedTextList& texts);
 
+// Adds every probe's image-ceiling reference (`eval --probe-ceiling`): the image embeddings
+// of `reference` (the train split) and which of them are positives of each probe's class.
+// Call after buildEvalInputs; throws std::runtime_error when a reference study has no
+// findings column.
+void addProbeReference(EvalInputs& in, const LoadedStudies& reference, const EmbedImageRows& referenceImages);
+
 RetrievalReport evaluateLiveModel(model::MCRModel& model, const tokenizer::Tokenizer& tok, const LoadedStudies& data,
                                   const torch::Device& device, bool bf16);
-RetrievalReport evaluateEmbedder(const model::Embedder& embedder, const LoadedStudies& data);
+// With `probeReference`, also each probe's image ceiling, fitted on those studies.
+RetrievalReport evaluateEmbedder(const model::Embedder& embedder, const LoadedStudies& data,
+                                 const LoadedStudies* probeReference = nullptr);
 
 // Mean top-10 overlap between two embedders' rankings, both directions (bf16 vs fp32 check).
 struct RankingAgreement {

@@ -26,6 +26,7 @@ struct ProbeQuery {
   std::string query;            // canonical text, e.g. "right pleural effusion"
   std::vector<float> embedding; // dim values, L2-normalised
   std::vector<bool> positive;   // per gallery image
+  std::vector<bool> referencePositive;  // per reference image (EvalInputs::referenceImages)
 };
 
 struct ProbeResult {
@@ -33,6 +34,10 @@ struct ProbeResult {
   std::size_t positives = 0;
   double precisionAt10 = 0;
   double random = 0;  // expected P@10 of a random ranking
+  // P@10 of a linear classifier fitted on the reference images (LinearProbe.h): what the
+  // image embeddings allow, whatever the text side does. Absent without references, and
+  // when the references hold no positive or only positives of the class.
+  std::optional<double> imageCeiling;
 };
 
 struct EvalInputs {
@@ -41,6 +46,9 @@ struct EvalInputs {
   std::vector<std::string> exactKeys;   // normalised report text per study
   std::vector<std::string> findingKeys; // canonical sorted finding set per study; empty vector = unknown
   std::vector<ProbeQuery> probes;       // only classes with >= kMinProbePositives positives are scored
+  // Optional: image embeddings of other studies (the train split), m x dim, to fit each
+  // probe's image ceiling on; empty = no ceiling.
+  std::vector<float> referenceImages;
 };
 
 constexpr std::size_t kMinProbePositives = 5;
@@ -50,6 +58,7 @@ struct RetrievalReport {
   DirectionMetrics i2t, t2i, randomI2t, randomT2i;
   std::vector<ProbeResult> probes;  // scored probes only
   std::optional<double> macroP10, randomMacroP10;
+  std::optional<double> macroImageCeiling;  // only when every scored probe has its ceiling
   std::string toJson() const;   // the one-object shape
   std::string toTable() const;  // human-readable, with the random baseline beside each number
 };
