@@ -190,8 +190,9 @@ TEST(LinearProbe, RefusesOneClassAndMismatchedSizes) {
   EXPECT_THROW(fitLinearProbe(rows, 3, {true, false, false}), std::invalid_argument);
   const auto probe = fitLinearProbe(rows, 3, {false, false, true, true});
   EXPECT_GT(probe.score(rows.data() + 9), probe.score(rows.data()));  // row 3 above row 0
-  EXPECT_THROW(probePrecisionAtK(probe, rows, 2, {true, false, false, true}, 2), std::invalid_argument);
-  EXPECT_DOUBLE_EQ(probePrecisionAtK(probe, rows, 3, {false, false, true, true}, 2), 1.0);
+  EXPECT_THROW(probe.scores(rows, 2), std::invalid_argument);
+  EXPECT_THROW(precisionAtK(probe.scores(rows, 3), {true, false, false}, 2), std::invalid_argument);
+  EXPECT_DOUBLE_EQ(precisionAtK(probe.scores(rows, 3), {false, false, true, true}, 2), 1.0);
 }
 
 TEST(Metrics, JsonHasTheDocumentedShape) {

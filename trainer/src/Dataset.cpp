@@ -89,10 +89,9 @@ TokenCoverage tokenCoverage(const std::vector<Study>& studies, const tokenizer::
   return c;
 }
 
-void requireFindings(const std::vector<Study>& studies) {
+void requireFindings(const std::vector<Study>& studies, const std::string& neededBy) {
   for (const auto& s : studies)
-    if (!s.hasFindings)
-      throw std::runtime_error("--positives findings needs a findings column; '" + s.studyId + "' has none");
+    if (!s.hasFindings) throw std::runtime_error(neededBy + " needs a findings column; '" + s.studyId + "' has none");
 }
 
 void groupByFindings(LoadedStudies& data) {

@@ -29,6 +29,16 @@ image::GrayImage rowImage(const LoadedStudies& data, std::size_t row) {
   return img;
 }
 
+// Every row of a split through `images`, kEvalBatch rows at a time.
+std::vector<float> embedAllImages(std::size_t n, const EmbedImageRows& images) {
+  std::vector<float> out;
+  for (std::size_t b = 0; b < n; b += kEvalBatch) {
+    auto part = images(b, std::min(n, b + kEvalBatch));
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 EvalInputs buildEvalInputs(const LoadedStudies& data, std::size_t dim, const EmbedImageRows& images,
@@ -43,9 +53,8 @@ EvalInputs buildEvalInputs(const LoadedStudies& data, std::size_t dim, const Emb
     reports.push_back(s.reportText);
     haveFindings = haveFindings && s.hasFindings;
   }
+  in.images = embedAllImages(in.n, images);
   for (std::size_t b = 0; b < in.n; b += kEvalBatch) {
-    auto part = images(b, std::min(in.n, b + kEvalBatch));
-    in.images.insert(in.images.end(), part.begin(), part.end());
     std::vector<std::string> chunk(reports.begin() + static_cast<std::ptrdiff_t>(b),
                                    reports.begin() + static_cast<std::ptrdiff_t>(std::min(in.n, b + kEvalBatch)));
     auto t = texts(chunk);
@@ -77,10 +86,7 @@ EvalInputs buildEvalInputs(const LoadedStudies& data, std::size_t dim, const Emb
 
 void addProbeReference(EvalInputs& in, const LoadedStudies& reference, const EmbedImageRows& referenceImages) {
   if (in.probes.empty()) return;
-  for (const auto& s : reference.studies)
-    if (!s.hasFindings)
-      throw std::runtime_error("the probe ceiling needs the findings column in the reference studies (study '" +
-                               s.studyId + "' has none)");
+  requireFindings(reference.studies, "--probe-ceiling");
   std::vector<synth::FindingSet> sets;
   for (const auto& s : reference.studies) sets.push_back(synth::parseFindingList(s.findings));
   for (auto& p : in.probes) {
@@ -90,11 +96,7 @@ void addProbeReference(EvalInputs& in, const LoadedStudies& reference, const Emb
     p.referencePositive.clear();
     for (const auto& set : sets) p.referencePositive.push_back(synth::matchesClass(*cls, set));
   }
-  in.referenceImages.clear();
-  for (std::size_t b = 0; b < reference.size(); b += kEvalBatch) {
-    auto part = referenceImages(b, std::min(reference.size(), b + kEvalBatch));
-    in.referenceImages.insert(in.referenceImages.end(), part.begin(), part.end());
-  }
+  in.referenceImages = embedAllImages(reference.size(), referenceImages);
 }
 
 RetrievalReport evaluateLiveModel(model::MCRModel& model, const tokenizer::Tokenizer& tok, const LoadedStudies& data,

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <stdexcept>
 
 namespace mcr::trainer {
@@ -46,6 +45,14 @@ double LinearProbe::score(const float* feature) const {
   return s;
 }
 
+std::vector<double> LinearProbe::scores(const std::vector<float>& rows, std::size_t dim) const {
+  if (dim != weights.size() || rows.size() % dim != 0)
+    throw std::invalid_argument("linear probe: rows are not of the probe's dimension");
+  std::vector<double> out(rows.size() / dim);
+  for (std::size_t j = 0; j < out.size(); ++j) out[j] = score(rows.data() + j * dim);
+  return out;
+}
+
 // A class-balanced least-squares (ridge) classifier, solved in closed form: targets +1 /
 // -1, each class weighing half of the loss however rare it is. Its direction is a
 // ridge-regularised Fisher discriminant; unlike an iterative logistic fit it needs no step
@@ -83,24 +90,6 @@ LinearProbe fitLinearProbe(const std::vector<float>& features, std::size_t dim, 
   const auto w = solveSpd(std::move(gram), std::move(rhs), dim);
   p.weights.assign(w.begin(), w.end());
   return p;
-}
-
-double probePrecisionAtK(const LinearProbe& probe, const std::vector<float>& gallery, std::size_t dim,
-                         const std::vector<bool>& positive, std::size_t k) {
-  const std::size_t n = positive.size();
-  if (dim != probe.weights.size() || gallery.size() != n * dim)
-    throw std::invalid_argument("linear probe: gallery and probe disagree in size");
-  if (n == 0 || k == 0) return 0.0;
-  std::vector<double> score(n);
-  for (std::size_t j = 0; j < n; ++j) score[j] = probe.score(gallery.data() + j * dim);
-  std::vector<std::size_t> idx(n);
-  std::iota(idx.begin(), idx.end(), 0);
-  k = std::min(k, n);
-  std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k), idx.end(),
-                    [&](std::size_t a, std::size_t c) { return score[a] > score[c] || (score[a] == score[c] && a < c); });
-  std::size_t hits = 0;
-  for (std::size_t r = 0; r < k; ++r) hits += positive[idx[r]] ? 1 : 0;
-  return static_cast<double>(hits) / static_cast<double>(k);
 }
 
 }  // namespace mcr::trainer

@@ -11,7 +11,19 @@
 namespace mcr::trainer {
 namespace {
 
-// Indices of the top k gallery rows for one query, by descending dot product (ties: lower index first).
+// Indices of the k highest scores (ties: lower index first).
+template <typename Score>
+std::vector<std::size_t> topKByScore(const std::vector<Score>& score, std::size_t k) {
+  std::vector<std::size_t> idx(score.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  k = std::min(k, score.size());
+  std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k), idx.end(),
+                    [&](std::size_t a, std::size_t b) { return score[a] > score[b] || (score[a] == score[b] && a < b); });
+  idx.resize(k);
+  return idx;
+}
+
+// Indices of the top k gallery rows for one query, by descending dot product.
 std::vector<std::size_t> topK(const float* query, const std::vector<float>& gallery, std::size_t n, std::size_t dim,
                               std::size_t k) {
   std::vector<float> score(n);
@@ -21,13 +33,7 @@ std::vector<std::size_t> topK(const float* query, const std::vector<float>& gall
     for (std::size_t d = 0; d < dim; ++d) s += query[d] * g[d];
     score[j] = s;
   }
-  std::vector<std::size_t> idx(n);
-  std::iota(idx.begin(), idx.end(), 0);
-  k = std::min(k, n);
-  std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k), idx.end(),
-                    [&](std::size_t a, std::size_t b) { return score[a] > score[b] || (score[a] == score[b] && a < b); });
-  idx.resize(k);
-  return idx;
+  return topKByScore(score, k);
 }
 
 // Mean R@1/5/10 over the queries `counted` selects (all when it is empty); returns how many.
@@ -75,6 +81,15 @@ boost::json::object directionJson(const DirectionMetrics& d) {
 }
 
 }  // namespace
+
+double precisionAtK(const std::vector<double>& scores, const std::vector<bool>& positive, std::size_t k) {
+  if (scores.size() != positive.size()) throw std::invalid_argument("precision at k: scores and labels disagree in size");
+  const auto top = topKByScore(scores, k);
+  if (top.empty()) return 0.0;
+  std::size_t hits = 0;
+  for (auto j : top) hits += positive[j] ? 1 : 0;
+  return static_cast<double>(hits) / static_cast<double>(top.size());
+}
 
 double randomRecallAtK(std::size_t n, std::size_t relevant, std::size_t k) {
   if (n == 0 || relevant == 0) return 0.0;
@@ -140,7 +155,7 @@ RetrievalReport evaluateRetrieval(const EvalInputs& in) {
       const auto refPositives = std::count(p.referencePositive.begin(), p.referencePositive.end(), true);
       if (refPositives > 0 && static_cast<std::size_t>(refPositives) < references) {
         const auto probe = fitLinearProbe(in.referenceImages, dim, p.referencePositive);
-        pr.imageCeiling = probePrecisionAtK(probe, in.images, dim, p.positive, 10);
+        pr.imageCeiling = precisionAtK(probe.scores(in.images, dim), p.positive, 10);
         ceilingSum += *pr.imageCeiling;
         ++ceilings;
       }

@@ -51,6 +51,9 @@ int runEval(const std::string& modelPath, const std::string& manifest, const std
   std::optional<trainer::LoadedStudies> reference;
   if (probeCeiling) reference = loadSplit(manifest, "train", info.imageSize, *loaded.tokenizer, info.maxTokens);
   auto report = trainer::evaluateEmbedder(*embedder, data, reference ? &*reference : nullptr);
+  if (probeCeiling && report.probes.empty())
+    std::cerr << "--probe-ceiling: no probe was scored (no findings column, or no finding class has "
+              << trainer::kMinProbePositives << " positives in the " << split << " split), so there is no ceiling\n";
   std::cout << fmt::format("model {} ({}), {} split of {}, precision {}\n", info.name, info.fingerprint.substr(0, 12), split,
                            manifest, info.precision)
             << report.toTable();

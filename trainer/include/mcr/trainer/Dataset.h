@@ -30,8 +30,8 @@ struct LoadedStudies {
 // study has no findings column.
 void groupByFindings(LoadedStudies& data);
 // The same check alone, before any image is loaded: throws std::runtime_error naming the
-// first study without a findings column.
-void requireFindings(const std::vector<Study>& studies);
+// first study without a findings column and `neededBy` (the option that needs it).
+void requireFindings(const std::vector<Study>& studies, const std::string& neededBy = "--positives findings");
 
 // A PNG, or a DICOM file (decoded and windowed by mcr_image), chosen by content.
 image::GrayImage loadStudyImage(const std::string& path);

@@ -15,15 +15,13 @@ struct LinearProbe {
   // No bias: centred on the balanced mean, the balanced +1/-1 targets average 0, and so
   // does the least-squares offset. A ranking needs none anyway.
   double score(const float* feature) const;
+  // One score per row of `rows` (n x dim); throws std::invalid_argument for another dim.
+  std::vector<double> scores(const std::vector<float>& rows, std::size_t dim) const;
 };
 
 // A class-balanced ridge (least-squares) classifier on the features (n x dim, row-major),
 // solved in closed form: deterministic, no step size. Throws std::invalid_argument when sizes
 // disagree or the labels hold only one class.
 LinearProbe fitLinearProbe(const std::vector<float>& features, std::size_t dim, const std::vector<bool>& positive);
-
-// Precision at k of the gallery (n x dim) ranked by the probe's score (ties: lower index first).
-double probePrecisionAtK(const LinearProbe& probe, const std::vector<float>& gallery, std::size_t dim,
-                         const std::vector<bool>& positive, std::size_t k);
 
 }  // namespace mcr::trainer

@@ -66,6 +66,10 @@ struct RetrievalReport {
 // Throws std::invalid_argument when sizes disagree.
 RetrievalReport evaluateRetrieval(const EvalInputs& inputs);
 
+// Share of positives among the k highest scores (ties: lower index first; k is capped at
+// the number of items). Throws std::invalid_argument when sizes disagree.
+double precisionAtK(const std::vector<double>& scores, const std::vector<bool>& positive, std::size_t k);
+
 // Expected R@K of a random ranking for a query with `relevant` hits among n items.
 double randomRecallAtK(std::size_t n, std::size_t relevant, std::size_t k);
 
