@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "Commands.h"
+#include "IngestPipeline.h"
 #include "StudySources.h"
 #include "ToolSupport.h"
 #include "mcr/image/DicomImageDecoder.h"
@@ -44,63 +45,38 @@ void progress(std::size_t done, std::size_t total, const Stopwatch& watch, std::
              std::string(width - filled, '.'), done, total, rate, eta, skipped);
 }
 
-// Embeds and adds one group of studies: images, then reports, then the study vectors last,
-// so a study whose study vector is present is complete (that is what resuming checks).
+// One group of studies through the ingest pipeline (the plugin's): images and reports,
+// then the study vectors last, so a study whose study vector is present is complete
+// (that is what resuming checks).
 void indexGroup(const model::Embedder& embedder, VectorIndex& index, std::vector<PendingStudy>& group,
-                std::size_t& skippedImages) {
+                std::size_t batch, std::size_t& skippedImages) {
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
-  std::vector<image::GrayImage> pixels;
-  std::vector<std::pair<std::size_t, const PendingImage*>> owners;  // study index, image
-  for (std::size_t s = 0; s < group.size(); ++s) {
-    for (const PendingImage& image : group[s].images) {
-      try {
-        pixels.push_back(image.load());
-        owners.emplace_back(s, &image);
-      } catch (const std::exception& e) {
-        ++skippedImages;
-        fmt::print(stderr, "\nskipping image {} of study {}: {}\n", image.instance, group[s].study, e.what());
-      }
-    }
-  }
-  std::vector<std::vector<std::vector<float>>> studyImageVectors(group.size());
-  if (!pixels.empty()) {
-    const model::Embeddings vectors = embedder.embedImages(pixels);
-    std::vector<Item> items;
-    for (std::size_t i = 0; i < owners.size(); ++i) {
-      const PendingStudy& study = group[owners[i].first];
-      const PendingImage& image = *owners[i].second;
+  std::vector<ingest::PendingItem> items;
+  for (const PendingStudy& study : group) {
+    for (const PendingImage& image : study.images) {
       Record r{study.patient, study.study, image.series, image.instance, image.sopInstanceUid, study.studyDate,
                image.modality, now};
-      items.push_back({r, std::vector<float>(vectors.row(i), vectors.row(i) + vectors.dim)});
-      studyImageVectors[owners[i].first].push_back(items.back().vector);
+      items.push_back({r, ingest::ItemKind::Image, image.load, {}});
     }
-    index.add(Space::Images, items);
-  }
-  std::vector<std::string> texts;
-  std::vector<std::size_t> textOwners;
-  for (std::size_t s = 0; s < group.size(); ++s) {
-    if (group[s].report) {
-      texts.push_back(group[s].report->text);
-      textOwners.push_back(s);
-    }
-  }
-  if (!texts.empty()) {
-    const model::Embeddings vectors = embedder.embedTexts(texts);
-    std::vector<Item> items;
-    for (std::size_t i = 0; i < textOwners.size(); ++i) {
-      const PendingStudy& study = group[textOwners[i]];
+    if (study.report) {
       Record r{study.patient, study.study, study.report->series, study.report->instance, "", study.studyDate, "SR", now};
-      items.push_back({r, std::vector<float>(vectors.row(i), vectors.row(i) + vectors.dim)});
+      const std::string text = study.report->text;
+      items.push_back({r, ingest::ItemKind::Report, {}, [text] { return text; }});
     }
-    index.add(Space::Reports, items);
   }
-  std::vector<Item> studyItems;
-  for (std::size_t s = 0; s < group.size(); ++s) {
-    if (studyImageVectors[s].empty()) continue;
-    Record r{group[s].patient, group[s].study, "", "", "", group[s].studyDate, "", now};
-    studyItems.push_back({r, studyVector(studyImageVectors[s])});
+  ingest::PipelineOptions options;
+  options.batchSize = batch;
+  const ingest::IngestOutcome outcome = ingest::ingest(embedder, index, std::move(items), options);
+  for (const auto& skipped : outcome.skipped) {
+    ++skippedImages;
+    fmt::print(stderr, "\nskipping {}: {} ({})\n", skipped.instance, skipped.message, skipped.reason);
   }
-  if (!studyItems.empty()) index.add(Space::Studies, studyItems);
+  for (const PendingStudy& study : group) {
+    std::vector<std::string> instances;
+    for (const PendingImage& image : study.images) instances.push_back(image.instance);
+    if (study.report) instances.push_back(study.report->instance);
+    ingest::updateStudyVector(index, Record{study.patient, study.study, "", "", "", study.studyDate, "", now}, instances);
+  }
 }
 
 void runBuild(const BuildArgs& a) {
@@ -135,7 +111,7 @@ void runBuild(const BuildArgs& a) {
     groupImages += todo[i].images.size();
     group.push_back(std::move(todo[i]));
     if (groupImages >= a.batch || group.size() >= a.batch || i + 1 == todo.size()) {
-      indexGroup(*embedder, *index, group, skippedImages);
+      indexGroup(*embedder, *index, group, a.batch, skippedImages);
       done += group.size();
       group.clear();
       groupImages = 0;

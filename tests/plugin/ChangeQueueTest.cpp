@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 
 TEST(ChangeQueue, BoundedDropsAndCounts) {
   ChangeQueue q(3);
-  for (int i = 0; i < 5; ++i) EXPECT_TRUE(q.push({1, 4, std::to_string(i)}));
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(q.push({ChangeKind::NewInstance, std::to_string(i)}));
   EXPECT_EQ(q.size(), 3u);
   EXPECT_EQ(q.dropped(), 2u);
   std::deque<ChangeNotice> out;
@@ -34,7 +34,7 @@ TEST(ChangeQueue, CloseWakesWaiterAndRejects) {
   q.close();
   waiter.join();
   EXPECT_TRUE(returned);
-  EXPECT_FALSE(q.push({1, 4, "x"}));
+  EXPECT_FALSE(q.push({ChangeKind::NewInstance, "x"}));
 }
 
 // Many producers (Orthanc's storing threads) and one consumer (the worker): nothing is
@@ -54,7 +54,7 @@ TEST(ChangeQueue, ConcurrentProducersOneConsumer) {
   std::vector<std::thread> producers;
   for (int p = 0; p < kProducers; ++p)
     producers.emplace_back([&] {
-      for (int i = 0; i < kEach; ++i) q.push({1, 4, "id"});
+      for (int i = 0; i < kEach; ++i) q.push({ChangeKind::NewInstance, "id"});
     });
   for (auto& t : producers) t.join();
   stop = true;

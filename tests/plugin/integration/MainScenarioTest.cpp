@@ -333,14 +333,12 @@ TEST_F(MainScenario, MetricsAndExplorerExtension) {
   auto explorer = server.get("/plugins/explorer.js");
   ASSERT_EQ(explorer.status, 200);
   EXPECT_NE(explorer.body.find("Similar cases"), std::string::npos);
-#ifdef MCR_HAVE_WEBVIEWER
   auto root = server.get("/mcr/app/");
   EXPECT_TRUE(root.status == 301 || root.status == 302 || root.status == 307) << root.status;
   auto app = server.get("/mcr/app/index.html");
   EXPECT_EQ(app.status, 200);
   EXPECT_NE(app.body.find("<html"), std::string::npos);
   EXPECT_EQ(server.get("/mcr/app/no-such-file.js").status, 404);
-#endif
 }
 
 TEST_F(MainScenario, DeletedStudyVanishesFromResults) {
