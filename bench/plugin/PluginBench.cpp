@@ -2,7 +2,10 @@
 //   store      store throughput of the same instances, plugin off vs on (same run)
 //   latency    store -> searchable latency of single studies on an idle server
 //   search     /mcr/search text-query latency and throughput with N vectors, 1 and 8 clients
+//   ingest-search  /mcr/search latency while N studies are stored and ingested, against idle
 // Usage: plugin_bench store [--studies 250] | latency [--samples 30] | search [--vectors 100000] [--seconds 10]
+//        | ingest-search [--studies 1000] [--vectors 100000] [--clients 2]
+// MCR_PLUGIN_UNDER_TEST=/path/libOrthancMCR.so runs a benchmark against another build (a baseline).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -182,6 +185,77 @@ int benchSearch(int vectors, int secondsPerRun) {
   return 0;
 }
 
+struct LatencySample {
+  std::vector<double> ms;
+  int errors = 0;
+};
+
+// `clients` threads query until `stop`; text queries against the images space.
+LatencySample searchUntil(OrthancServer& server, int clients, const std::atomic<bool>& stop) {
+  const char* queries[] = {"small right pleural effusion", "cardiomegaly", "no acute cardiopulmonary process",
+                           "left lower lobe consolidation", "pneumothorax on the right"};
+  std::vector<LatencySample> perClient(clients);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c)
+    threads.emplace_back([&, c] {
+      for (int q = c; !stop; ++q) {
+        auto t0 = Clock::now();
+        if (search(server, {{"text", queries[q % 5]}, {"k", 10}, {"target", "images"}}).status != 200)
+          ++perClient[c].errors;
+        perClient[c].ms.push_back(1000 * seconds(t0, Clock::now()));
+      }
+    });
+  for (auto& t : threads) t.join();
+  LatencySample all;
+  for (auto& s : perClient) {
+    all.ms.insert(all.ms.end(), s.ms.begin(), s.ms.end());
+    all.errors += s.errors;
+  }
+  return all;
+}
+
+void printLatency(const char* what, const LatencySample& s) {
+  std::printf("  %s: n=%zu, p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors\n", what, s.ms.size(),
+              percentile(s.ms, 0.5), percentile(s.ms, 0.95), percentile(s.ms, 0.99), percentile(s.ms, 1.0), s.errors);
+}
+
+// Search latency while `studies` studies are stored (4 REST clients) and ingested, with
+// `vectors` prefilled image vectors so that each search walks a realistic graph; the same
+// number of searches on the idle server first.
+int benchIngestSearch(int studies, int vectors, int clients) {
+  const TestData& data = testData(studies);
+  fs::path dir = scratchDir("ingest-search");
+  fs::path indexDirectory = dir / "mcr-index";
+  prefillIndex(indexDirectory, data.bundle.string(), vectors);
+  json::object mcr = mcrSection(data.bundle.string());
+  mcr["IndexDirectory"] = indexDirectory.string();
+  OrthancServer server(dir, mcr);
+  server.start();
+  server.waitFor([](const json::value& s) { return s.at("ready").as_bool(); }, std::chrono::seconds(120));
+  std::printf("ingest-search: %d prefilled vectors, %d studies, %d search clients\n", vectors, studies, clients);
+  std::atomic<bool> stop{false};
+  std::thread timer([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(10));
+    stop = true;
+  });
+  printLatency("idle, 10 s", searchUntil(server, clients, stop));
+  timer.join();
+
+  stop = false;
+  auto begin = Clock::now();
+  std::thread storer([&] {
+    storeRate(server, data.filesOf(0, data.studies.size()));
+    server.waitIdle(std::chrono::seconds(3600));
+    stop = true;
+  });
+  LatencySample during = searchUntil(server, clients, stop);
+  storer.join();
+  std::printf("  stored and ingested %zu instances in %.1f s\n", data.filesOf(0, data.studies.size()).size(),
+              seconds(begin, Clock::now()));
+  printLatency("during ingest", during);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -189,11 +263,15 @@ int main(int argc, char** argv) {
   try {
     if (mode == "store") return benchStore(argInt(argc, argv, "--studies", 250));
     if (mode == "latency") return benchLatency(argInt(argc, argv, "--samples", 30));
+    if (mode == "ingest-search")
+      return benchIngestSearch(argInt(argc, argv, "--studies", 1000), argInt(argc, argv, "--vectors", 100000),
+                               argInt(argc, argv, "--clients", 2));
     if (mode == "search") return benchSearch(argInt(argc, argv, "--vectors", 100000), argInt(argc, argv, "--seconds", 10));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "plugin_bench: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: plugin_bench store [--studies N] | latency [--samples N] | search [--vectors N] [--seconds S]\n");
+  std::fprintf(stderr, "usage: plugin_bench store [--studies N] | latency [--samples N] | search [--vectors N] "
+                       "[--seconds S] | ingest-search [--studies N] [--vectors N] [--clients N]\n");
   return 2;
 }

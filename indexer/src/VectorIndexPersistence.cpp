@@ -309,20 +309,4 @@ void VectorIndexImpl::compactLocked() {
 
 }  // namespace detail
 
-std::vector<float> studyVector(const std::vector<std::vector<float>>& imageVectors) {
-  if (imageVectors.empty()) throw IndexError("a study vector needs at least one image vector");
-  std::vector<double> sum(imageVectors.front().size(), 0.0);
-  for (const auto& v : imageVectors) {
-    if (v.size() != sum.size()) throw IndexError("image vectors of different dimensions");
-    for (std::size_t i = 0; i < v.size(); ++i) sum[i] += v[i];
-  }
-  double norm = 0;
-  for (double x : sum) norm += x * x;
-  norm = std::sqrt(norm);
-  if (!(norm > 1e-12)) throw IndexError("the image vectors of the study cancel out (no direction)");
-  std::vector<float> out(sum.size());
-  for (std::size_t i = 0; i < sum.size(); ++i) out[i] = static_cast<float>(sum[i] / norm);
-  return out;
-}
-
 }  // namespace mcr::index

@@ -253,14 +253,5 @@ TEST(Persistence, ReadOnlyOpensBesideAWriter) {
   EXPECT_THROW(VectorIndex::open(dir.path() + "/missing", readOnly), IndexError);
 }
 
-TEST(StudyVector, IsTheNormalisedMeanOfTheImageVectors) {
-  const auto v = studyVector({{1.f, 0.f}, {0.f, 1.f}});
-  EXPECT_NEAR(v[0], std::sqrt(0.5f), 1e-6);
-  EXPECT_NEAR(v[1], std::sqrt(0.5f), 1e-6);
-  EXPECT_THROW(studyVector({}), IndexError);
-  EXPECT_THROW(studyVector({{1.f, 0.f}, {-1.f, 0.f}}), IndexError);
-  EXPECT_THROW(studyVector({{1.f, 0.f}, {1.f}}), IndexError);
-}
-
 }  // namespace
 }  // namespace mcr::index

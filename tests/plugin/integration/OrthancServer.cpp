@@ -1,5 +1,7 @@
 #include "OrthancServer.h"
 
+#include <cstdlib>
+
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -96,7 +98,9 @@ json::array OrthancServer::plugins() const {
   // differ from "on" by the MCR plugin alone.
   json::array list;
   if (haveJpeg2000DecoderPlugin()) list.emplace_back(MCR_ORTHANC_GDCM_PLUGIN);
-  if (loadPlugin_) list.emplace_back(MCR_PLUGIN_PATH);
+  // MCR_PLUGIN_UNDER_TEST: another build of the plugin (a benchmark's baseline).
+  const char* underTest = std::getenv("MCR_PLUGIN_UNDER_TEST");
+  if (loadPlugin_) list.emplace_back(underTest && *underTest ? underTest : MCR_PLUGIN_PATH);
   return list;
 }
 

@@ -75,10 +75,6 @@ struct Options {
   bool readOnly = false;
 };
 
-// The study-level vector: the L2-normalised mean of the study's image vectors (each
-// L2-normalised, all of one dimension). One definition for mcr-index build and the plugin.
-std::vector<float> studyVector(const std::vector<std::vector<float>>& imageVectors);
-
 struct SpaceStats {
   std::size_t vectors = 0;
   std::size_t capacity = 0;
