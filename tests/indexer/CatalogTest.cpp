@@ -66,7 +66,7 @@ TEST(PackedString, RoundTripsEveryEncoding) {
   // Distinct texts are distinct encodings.
   for (std::size_t a = 0; a < texts.size(); ++a) {
     for (std::size_t b = a + 1; b < texts.size(); ++b) {
-      if (texts[a] != texts[b]) EXPECT_FALSE(PackedString(texts[a]) == PackedString(texts[b])) << texts[a] << " / " << texts[b];
+      if (texts[a] != texts[b]) { EXPECT_FALSE(PackedString(texts[a]) == PackedString(texts[b])) << texts[a] << " / " << texts[b]; }
     }
   }
   // What the catalog relies on for memory: Orthanc ids, dates and 46-digit UIDs stay inline.
@@ -155,8 +155,8 @@ TEST_P(CatalogModel, AgreesWithAReferenceThroughRandomChanges) {
         EXPECT_EQ(catalog.labelOfKey(found->second.key(space)), std::optional<Label>(l));
       }
     }
-    for (const std::string& id : resources) EXPECT_EQ(catalog.labelsOf(id), reference.labelsOf(id)) << id;
-    for (const std::string& id : keys) EXPECT_EQ(catalog.labelsOf(id), reference.labelsOf(id)) << id;
+    for (const std::string& id : resources) { EXPECT_EQ(catalog.labelsOf(id), reference.labelsOf(id)) << id; }
+    for (const std::string& id : keys) { EXPECT_EQ(catalog.labelsOf(id), reference.labelsOf(id)) << id; }
     EXPECT_TRUE(catalog.labelsOf("absent").empty());
     for (int f = 0; f < 6; ++f) {
       Filter filter;
@@ -190,11 +190,11 @@ TEST_P(CatalogModel, AgreesWithAReferenceThroughRandomChanges) {
     EXPECT_TRUE(sameRecord(fromProto(entry.record()), reference.records.at(entry.label())));
     reread.put(entry.label(), fromProto(entry.record()));
   }
-  for (const auto& [label, r] : reference.records) EXPECT_TRUE(sameRecord(*reread.record(label), r));
+  for (const auto& [label, r] : reference.records) { EXPECT_TRUE(sameRecord(*reread.record(label), r)); }
   // Erasing everything frees every interned string and list.
   for (Label l = 0; l < 60; ++l) catalog.erase(l);
   EXPECT_EQ(catalog.size(), 0u);
-  for (const std::string& id : resources) EXPECT_TRUE(catalog.labelsOf(id).empty());
+  for (const std::string& id : resources) { EXPECT_TRUE(catalog.labelsOf(id).empty()); }
   std::vector<std::string> problems;
   catalog.check(problems);
   EXPECT_TRUE(problems.empty());

@@ -34,8 +34,8 @@ TEST(Concurrency, ReadersAndAWriter) {
         auto hits = index->search(q % 2 ? Space::Images : Space::Reports, query.data(), 5, filter);
         for (std::size_t i = 0; i < hits.size(); ++i) {
           EXPECT_FALSE(hits[i].record.instance.empty());
-          if (filter.modality) EXPECT_EQ(hits[i].record.modality, "DX");
-          if (i > 0) EXPECT_GE(hits[i - 1].score + 1e-6f, hits[i].score);
+          if (filter.modality) { EXPECT_EQ(hits[i].record.modality, "DX"); }
+          if (i > 0) { EXPECT_GE(hits[i - 1].score + 1e-6f, hits[i].score); }
         }
         if (auto item = index->get(Space::Images, "i" + std::to_string(q % 300))) {
           EXPECT_EQ(item->vector.size(), static_cast<std::size_t>(dim));

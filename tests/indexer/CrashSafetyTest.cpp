@@ -81,7 +81,7 @@ TEST(CrashSafety, SigkillAtRandomMomentsLosesNoAcknowledgedWrite) {
       long n = -1, m = -1;
       std::string removeTag;
       words >> tag;
-      if (tag == "E") FAIL() << "helper failed: " << line;
+      if (tag == "E") { FAIL() << "helper failed: " << line; }
       if (tag == "O" || tag.empty()) continue;
       words >> n;
       if (tag == "B") {
@@ -111,8 +111,8 @@ TEST(CrashSafety, SigkillAtRandomMomentsLosesNoAcknowledgedWrite) {
         present += index->contains(Space::Images, "b" + std::to_string(batch) + "-" + std::to_string(i));
       }
       ASSERT_TRUE(present == 0 || present == 4) << "batch " << batch << " is partly present (trial " << trial << ")";
-      if (expect == Expect::Present) ASSERT_EQ(present, 4) << "acknowledged batch " << batch << " lost (trial " << trial << ")";
-      if (expect == Expect::Absent) ASSERT_EQ(present, 0) << "removed batch " << batch << " is back (trial " << trial << ")";
+      if (expect == Expect::Present) { ASSERT_EQ(present, 4) << "acknowledged batch " << batch << " lost (trial " << trial << ")"; }
+      if (expect == Expect::Absent) { ASSERT_EQ(present, 0) << "removed batch " << batch << " is back (trial " << trial << ")"; }
       expect = present ? Expect::Present : Expect::Absent;
       expectedVectors += static_cast<std::size_t>(present);
     }

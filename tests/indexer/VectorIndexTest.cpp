@@ -56,7 +56,7 @@ TEST(VectorIndex, RecallAgainstBruteForce) {
     std::set<std::string> truth(exact.begin(), exact.end());
     auto hits = index->search(Space::Images, query.data(), 10);
     ASSERT_EQ(hits.size(), 10u);
-    for (std::size_t i = 1; i < hits.size(); ++i) EXPECT_GE(hits[i - 1].score, hits[i].score);
+    for (std::size_t i = 1; i < hits.size(); ++i) { EXPECT_GE(hits[i - 1].score, hits[i].score); }
     for (const Hit& hit : hits) found += truth.count(hit.record.instance);
   }
   EXPECT_GE(found / (10.0 * queries), 0.95);
@@ -167,10 +167,10 @@ TEST(VectorIndex, FilteredSearchEqualsFilteredBruteForce) {
     std::size_t same = 0;
     for (std::size_t i = 0; i < hits.size(); ++i) {
       const Record& r = hits[i].record;
-      if (filter.modality) EXPECT_EQ(r.modality, *filter.modality);
-      if (filter.dateFrom) EXPECT_GE(r.studyDate, *filter.dateFrom);
-      if (filter.dateTo) EXPECT_LE(r.studyDate, *filter.dateTo);
-      if (filter.excludePatient) EXPECT_NE(r.patient, *filter.excludePatient);
+      if (filter.modality) { EXPECT_EQ(r.modality, *filter.modality); }
+      if (filter.dateFrom) { EXPECT_GE(r.studyDate, *filter.dateFrom); }
+      if (filter.dateTo) { EXPECT_LE(r.studyDate, *filter.dateTo); }
+      if (filter.excludePatient) { EXPECT_NE(r.patient, *filter.excludePatient); }
       same += std::count(exact.begin(), exact.end(), r.instance);
     }
     EXPECT_GE(same + 1, exact.size());  // approximate search: at most one miss in ten

@@ -104,8 +104,9 @@ void expectGradientsEverywhere(Objective objective, Aggregation aggregation, con
       continue;
     }
     // Embedding rows of tokens absent from the batch legitimately get zero; the rest must not.
-    if (p.key() != "text.tokenEmbed.weight")
+    if (p.key() != "text.tokenEmbed.weight") {
       EXPECT_GT(g.abs().sum().item<double>(), 0.0) << p.key() << " has an all-zero gradient under " << toString(objective);
+    }
   }
 }
 

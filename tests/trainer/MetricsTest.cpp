@@ -114,9 +114,9 @@ TEST(Metrics, ProbesNeedFivePositivesAndScorePrecisionAtTen) {
     in.texts.push_back(0.0f);
     in.exactKeys.push_back(std::to_string(i));
   }
-  ProbeQuery effusion{"right pleural effusion", {1.0f, 0.0f}, {}};
+  ProbeQuery effusion{"right pleural effusion", {1.0f, 0.0f}, {}, {}};
   for (int i = 0; i < 20; ++i) effusion.positive.push_back(i < 8);
-  ProbeQuery rare{"pacemaker", {0.0f, 1.0f}, {}};
+  ProbeQuery rare{"pacemaker", {0.0f, 1.0f}, {}, {}};
   for (int i = 0; i < 20; ++i) rare.positive.push_back(i == 19);
   in.probes = {effusion, rare};
   auto r = evaluateRetrieval(in);
@@ -137,7 +137,7 @@ TEST(Metrics, ProbeImageCeilingFindsAClassTheTextQueryMisses) {
   EvalInputs in;
   in.n = 20;
   in.dim = 3;
-  ProbeQuery q{"pulmonary nodule", {0.0f, 1.0f, 0.0f}, {}};  // the query points along the nuisance
+  ProbeQuery q{"pulmonary nodule", {0.0f, 1.0f, 0.0f}, {}, {}};  // the query points along the nuisance
   for (int i = 0; i < 20; ++i) {
     const bool pos = i < 6;
     pushRow(in.images, pos ? 0.3f : 0.0f, pos ? -0.3f + 0.01f * static_cast<float>(i) : 0.3f);
@@ -205,7 +205,7 @@ TEST(Metrics, JsonHasTheDocumentedShape) {
     in.exactKeys.push_back(std::to_string(i));
     in.findingKeys.push_back("");
   }
-  ProbeQuery q{"cardiomegaly", {1, 0, 0, 0, 0, 0}, {true, true, true, true, true, false}};
+  ProbeQuery q{"cardiomegaly", {1, 0, 0, 0, 0, 0}, {true, true, true, true, true, false}, {}};
   in.probes = {q};
   auto v = boost::json::parse(evaluateRetrieval(in).toJson()).as_object();
   EXPECT_EQ(v.at("n").as_int64(), 6);

@@ -31,7 +31,7 @@ void FakeOrthanc::stableStudy(const std::string& studyId) {
   changes_.push_back({++lastSeq_, "StableStudy", "Study", studyId});
 }
 
-std::vector<ChangeNotice> FakeOrthanc::deleteResource(const std::string& id) {
+std::deque<ChangeNotice> FakeOrthanc::deleteResource(const std::string& id) {
   std::lock_guard<std::mutex> lock(mutex_);
   std::set<std::string> gone;
   for (auto it = instances_.begin(); it != instances_.end();) {

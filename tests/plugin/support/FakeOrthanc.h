@@ -9,6 +9,7 @@
 //  - failNext() makes the next matching call throw OrthancError (a transient failure).
 // Thread-safe (the ingest pipeline fetches files from decoding threads).
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -32,7 +33,7 @@ class FakeOrthanc final : public orthanc::OrthancPort {
   void store(const FakeInstance& instance);
   void stableStudy(const std::string& studyId);
   // Any level (instance, series, study, patient id): what Orthanc's callback would report.
-  std::vector<ChangeNotice> deleteResource(const std::string& id);
+  std::deque<ChangeNotice> deleteResource(const std::string& id);
   // The next call whose URI starts with `uriPrefix` (or instanceFile of that id) throws.
   void failNext(const std::string& uriPrefix);
 
