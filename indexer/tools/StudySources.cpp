@@ -1,13 +1,15 @@
 #include "StudySources.h"
 
-#include <httplib.h>
-
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
 
+#include "HttpOrthancPort.h"
+#include "IngestPipeline.h"
+#include "OrthancRest.h"
 #include "mcr/image/DicomImageDecoder.h"
 #include "mcr/image/ImageOps.h"
 #include "mcr/report/ReportText.h"
@@ -67,62 +69,33 @@ std::vector<PendingStudy> readManifest(const std::string& manifestPath) {
   return studies;
 }
 
-namespace {
-
-class OrthancClient {
- public:
-  explicit OrthancClient(const std::string& url) : client_(std::make_shared<httplib::Client>(url)) {
-    client_->set_connection_timeout(10);
-    client_->set_read_timeout(120);
-  }
-  std::string get(const std::string& path) const {
-    auto response = client_->Get(path);
-    if (!response) throw std::runtime_error("Orthanc GET " + path + ": " + httplib::to_string(response.error()));
-    if (response->status != 200) throw std::runtime_error("Orthanc GET " + path + ": HTTP " + std::to_string(response->status));
-    return response->body;
-  }
-  boost::json::value json(const std::string& path) const { return boost::json::parse(get(path)); }
-
- private:
-  std::shared_ptr<httplib::Client> client_;
-};
-
-std::string tag(const boost::json::value& resource, const char* name) {
-  const auto* tags = resource.as_object().if_contains("MainDicomTags");
-  if (!tags) return "";
-  const auto* value = tags->as_object().if_contains(name);
-  return value && value->is_string() ? std::string(value->as_string()) : "";
-}
-
-}  // namespace
-
 std::vector<PendingStudy> listOrthancStudies(const std::string& url, const std::vector<std::string>& imageModalities) {
-  OrthancClient orthanc(url);
+  auto port = std::make_shared<orthanc::HttpOrthancPort>(orthanc::HttpOrthancOptions{url, "", ""});
   std::vector<PendingStudy> studies;
-  for (const auto& id : orthanc.json("/studies").as_array()) {
-    const std::string studyId(id.as_string());
-    const auto studyJson = orthanc.json("/studies/" + studyId);
+  for (const std::string& studyId : orthanc::listStudies(*port)) {
+    const auto studyJson = orthanc::getJson(*port, "/studies/" + studyId);
+    const auto series = orthanc::seriesOfStudy(*port, studyId);
+    if (!studyJson || !series) continue;  // deleted while listing
     PendingStudy study;
     study.study = studyId;
-    study.patient = std::string(studyJson.at("ParentPatient").as_string());
-    study.studyDate = tag(studyJson, "StudyDate");
-    for (const auto& series : orthanc.json("/studies/" + studyId + "/series").as_array()) {
-      const std::string seriesId(series.at("ID").as_string());
-      const std::string modality = tag(series, "Modality");
-      const bool isImage = std::find(imageModalities.begin(), imageModalities.end(), modality) != imageModalities.end();
-      for (const auto& instance : series.at("Instances").as_array()) {
-        const std::string instanceId(instance.as_string());
+    study.patient = orthanc::field(*studyJson, "ParentPatient");
+    study.studyDate = orthanc::field(*studyJson, "MainDicomTags", "StudyDate");
+    for (const auto& s : *series) {
+      const bool isImage = std::find(imageModalities.begin(), imageModalities.end(), s.modality) != imageModalities.end();
+      for (const std::string& instanceId : s.instances) {
         if (isImage) {
-          PendingImage image{seriesId, instanceId, "", modality, {}};
-          image.load = [orthanc, instanceId] {
-            const std::string bytes = orthanc.get("/instances/" + instanceId + "/file");
-            return image::decodeDicomBuffer(bytes.data(), bytes.size()).image;
+          PendingImage image{s.id, instanceId, "", s.modality, {}};
+          image.load = [port, instanceId] {
+            const auto bytes = port->instanceFile(instanceId);
+            if (!bytes) throw ingest::ItemGone("instance " + instanceId + " was deleted");
+            return image::decodeDicomBuffer(bytes->data(), bytes->size()).image;
           };
           study.images.push_back(std::move(image));
-        } else if (modality == "SR" && !study.report) {
-          const std::string bytes = orthanc.get("/instances/" + instanceId + "/file");
+        } else if (s.modality == "SR" && !study.report) {
+          const auto bytes = port->instanceFile(instanceId);
+          if (!bytes) continue;
           try {
-            study.report = PendingReport{seriesId, instanceId, report::extractSrText(bytes.data(), bytes.size())};
+            study.report = PendingReport{s.id, instanceId, report::readReportText(bytes->data(), bytes->size())};
           } catch (const report::NoReportText&) {
             // not a narrative SR: look at the next one
           }

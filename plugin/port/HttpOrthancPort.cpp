@@ -33,14 +33,17 @@ std::optional<std::string> bodyOf(const httplib::Result& result, const std::stri
 }  // namespace
 
 std::optional<std::string> HttpOrthancPort::get(const std::string& uri) {
+  std::lock_guard<std::mutex> lock(mutex_);
   return bodyOf(client_->Get(prefix_ + uri), where(uri));
 }
 
 std::optional<std::string> HttpOrthancPort::post(const std::string& uri, std::string_view body) {
+  std::lock_guard<std::mutex> lock(mutex_);
   return bodyOf(client_->Post(prefix_ + uri, body.data(), body.size(), "application/octet-stream"), where(uri));
 }
 
 bool HttpOrthancPort::remove(const std::string& uri) {
+  std::lock_guard<std::mutex> lock(mutex_);
   return bodyOf(client_->Delete(prefix_ + uri), where(uri)).has_value();
 }
 

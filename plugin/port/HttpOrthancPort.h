@@ -1,7 +1,9 @@
 #pragma once
 // OrthancPort over Orthanc's REST API (cpp-httplib), for the offline tools: mcr-index
-// build --orthanc and mcr-train --orthanc. Not thread-safe: one per thread.
+// build --orthanc and mcr-train --orthanc. Thread-safe: calls are serialised (one
+// connection; the ingest pipeline fetches files from its decoding threads).
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "OrthancPort.h"
@@ -36,6 +38,7 @@ class HttpOrthancPort final : public OrthancPort {
  private:
   std::string where(const std::string& uri) const { return host_ + prefix_ + uri; }
   std::string host_, prefix_;
+  std::mutex mutex_;  // httplib::Client is not safe for concurrent requests
   std::unique_ptr<httplib::Client> client_;
 };
 

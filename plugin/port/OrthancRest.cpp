@@ -52,6 +52,26 @@ std::vector<std::string> listInstances(OrthancPort& port) {
   return stringsOf(*list, nullptr);
 }
 
+std::vector<std::string> listStudies(OrthancPort& port) {
+  auto list = getJson(port, "/studies");
+  if (!list || !list->is_array()) throw OrthancError("Orthanc's /studies is not a list");
+  return stringsOf(*list, nullptr);
+}
+
+std::optional<std::vector<SeriesListing>> seriesOfStudy(OrthancPort& port, const std::string& studyId) {
+  auto list = getJson(port, "/studies/" + studyId + "/series");
+  if (!list) return std::nullopt;
+  if (!list->is_array()) throw OrthancError("Orthanc's /studies/" + studyId + "/series is not a list");
+  std::vector<SeriesListing> out;
+  for (const auto& s : list->get_array()) {
+    SeriesListing series{field(s, "ID"), field(s, "MainDicomTags", "Modality"), {}};
+    if (const auto* instances = s.is_object() ? s.get_object().if_contains("Instances") : nullptr)
+      series.instances = stringsOf(*instances, nullptr);
+    out.push_back(std::move(series));
+  }
+  return out;
+}
+
 std::optional<std::vector<std::string>> instancesOfStudy(OrthancPort& port, const std::string& studyId) {
   auto list = getJson(port, "/studies/" + studyId + "/instances");
   if (!list) return std::nullopt;

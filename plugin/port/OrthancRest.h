@@ -22,6 +22,17 @@ std::string field(const boost::json::value& v, std::string_view key, std::string
 
 // Every stored instance id (GET /instances).
 std::vector<std::string> listInstances(OrthancPort& port);
+// Every study id (GET /studies).
+std::vector<std::string> listStudies(OrthancPort& port);
+
+// The series of a study with their modality and instances; nullopt when the study does not
+// exist (GET /studies/{id}/series).
+struct SeriesListing {
+  std::string id, modality;
+  std::vector<std::string> instances;
+};
+std::optional<std::vector<SeriesListing>> seriesOfStudy(OrthancPort& port, const std::string& studyId);
+
 // The instance ids of a study; nullopt when the study does not exist.
 std::optional<std::vector<std::string>> instancesOfStudy(OrthancPort& port, const std::string& studyId);
 
