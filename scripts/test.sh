@@ -21,25 +21,25 @@ status=0
 step() { printf '\n==== %s\n' "$*"; }
 
 step "main build (g++)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCR_WITH_BENCH=OFF >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMCR_WITH_BENCH=OFF -DMCR_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 step "tests"
 ctest --test-dir build -j "$jobs" --label-exclude 'bench' || status=1
 
 step "ASan+UBSan build of the torch-free code"
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMCR_SANITIZE=address \
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMCR_SANITIZE=address -DMCR_WERROR=ON \
       -DMCR_WITH_TORCH=OFF -DMCR_WITH_PLUGIN=OFF -DMCR_WITH_BENCH=OFF >/dev/null
 cmake --build build-asan -j "$jobs"
 ctest --test-dir build-asan -j "$jobs" --label-regex 'sanitize' || status=1
 
 step "TSan build of the concurrent code"
-cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMCR_SANITIZE=thread \
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMCR_SANITIZE=thread -DMCR_WERROR=ON \
       -DMCR_WITH_TORCH=OFF -DMCR_WITH_PLUGIN=OFF -DMCR_WITH_BENCH=OFF >/dev/null
 cmake --build build-tsan -j "$jobs"
 ctest --test-dir build-tsan -j "$jobs" --label-regex 'tsan' || status=1
 
 step "libFuzzer targets (clang 14, ASan)"
-cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMCR_FUZZ=ON -DMCR_SANITIZE=address \
+cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMCR_FUZZ=ON -DMCR_SANITIZE=address -DMCR_WERROR=ON \
       -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 -DMCR_WITH_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j "$jobs"
 ctest --test-dir build-fuzz -j "$jobs" --label-regex 'fuzz' || status=1

@@ -10,9 +10,11 @@ namespace {
 
 // dim 0 + empty fingerprint: adopt what the index stores. stats and verify open read-only,
 // so they also work beside a running Orthanc that has the index open.
-std::unique_ptr<VectorIndex> openStored(const std::string& directory, bool readOnly) {
+enum class Access { ReadOnly, Writer };
+
+std::unique_ptr<VectorIndex> openStored(const std::string& directory, Access access) {
   Options options;
-  options.readOnly = readOnly;
+  options.readOnly = access == Access::ReadOnly;
   return VectorIndex::open(directory, options);
 }
 
@@ -49,13 +51,13 @@ void addMaintenanceCommands(CLI::App& app) {
   auto* stats = app.add_subcommand("stats", "Counts, capacity, log and snapshot sizes of an index");
   stats->add_option("--index", directory, "Index directory")->required();
   stats->add_flag("--json", json, "One JSON object instead of text");
-  stats->callback([] { printStats(openStored(directory, true)->stats(), json); });
+  stats->callback([] { printStats(openStored(directory, Access::ReadOnly)->stats(), json); });
 
   auto* verify = app.add_subcommand(
       "verify", "Check that catalog and graphs agree and every vector is reachable (exit 1 on problems)");
   verify->add_option("--index", directory, "Index directory")->required();
   verify->callback([] {
-    auto index = openStored(directory, true);
+    auto index = openStored(directory, Access::ReadOnly);
     const auto problems = index->verify();
     for (const std::string& problem : problems) fmt::print("problem: {}\n", problem);
     const Stats s = index->stats();
@@ -68,7 +70,7 @@ void addMaintenanceCommands(CLI::App& app) {
       "compact", "Write a new snapshot and empty the log (rebuilds graphs with many deleted or unreachable vectors)");
   compact->add_option("--index", directory, "Index directory")->required();
   compact->callback([] {
-    auto index = openStored(directory, false);
+    auto index = openStored(directory, Access::Writer);
     const Stats before = index->stats();
     index->compact();
     const Stats after = index->stats();
