@@ -40,6 +40,10 @@ struct HnswGraph::Impl {
       : space(static_cast<std::size_t>(dim)), hnsw(&space, capacity, M, efConstruction) {
     hnsw.metric_distance_computations = 0;
     hnsw.metric_hops = 0;
+    // The graph's own ef is never the search width: search() passes max(k, ef) as hnswlib's
+    // k, which searches with max(ef_, k) candidates; with ef_ = 1 that is exactly the
+    // requested width, with no state shared between concurrent searches.
+    hnsw.setEf(1);
   }
 };
 
@@ -53,11 +57,9 @@ HnswGraph::~HnswGraph() = default;
 
 std::size_t HnswGraph::M() const { return impl_->hnsw.M_; }
 std::size_t HnswGraph::efConstruction() const { return impl_->hnsw.ef_construction_; }
-std::size_t HnswGraph::ef() const { return impl_->hnsw.ef_; }
 std::size_t HnswGraph::slots() const { return impl_->hnsw.cur_element_count; }
 std::size_t HnswGraph::capacity() const { return impl_->hnsw.max_elements_; }
 std::size_t HnswGraph::deletedCount() const { return impl_->hnsw.num_deleted_; }
-void HnswGraph::setEf(std::size_t ef) { impl_->hnsw.setEf(ef); }
 
 bool HnswGraph::hasSlot(Label label) const {
   return impl_->hnsw.label_lookup_.count(label) != 0;
@@ -151,10 +153,13 @@ std::size_t HnswGraph::memoryBytes() const {
   return bytes;
 }
 
-std::vector<std::pair<float, Label>> HnswGraph::search(const float* query, std::size_t k) const {
+std::vector<std::pair<float, Label>> HnswGraph::search(const float* query, std::size_t k, std::size_t ef) const {
   std::vector<std::pair<float, Label>> hits;
   if (k == 0) return hits;
-  auto queue = impl_->hnsw.searchKnn(query, k);
+  // hnswlib keeps the max(ef_, width) best candidates and pops down to `width`: asking for
+  // width = max(k, ef) with ef_ = 1 is hnswlib's search at ef, of which the best k are kept.
+  auto queue = impl_->hnsw.searchKnn(query, std::max(k, ef));
+  while (queue.size() > k) queue.pop();  // the farthest first
   hits.resize(queue.size());
   for (std::size_t i = queue.size(); i-- > 0;) {  // the queue pops the farthest first
     hits[i] = {1.0f - queue.top().first, queue.top().second};

@@ -216,9 +216,10 @@ std::vector<Hit> VectorIndexImpl::exactSearch(const SpaceState& state, const flo
 // than k pass, multiply fetch by kFetchGrowth. Once fetch would exceed kMaxGraphFetch or the
 // number of vectors, the filter is selective enough that an exact scan of the catalog
 // (filter first, then inner products) is both cheaper and exact.
-std::vector<Hit> VectorIndexImpl::search(Space space, const float* query, std::size_t k,
-                                         const Filter& filter) const {
+std::vector<Hit> VectorIndexImpl::search(Space space, const float* query, std::size_t k, const Filter& filter,
+                                         std::size_t ef) const {
   if (k == 0) return {};
+  if (ef == 0) ef = options_.ef;
   if (!query) throw IndexError("search without a query vector");
   auto shared = readLock();
   const SpaceState& state = spaces_[static_cast<std::size_t>(space)];
@@ -229,7 +230,7 @@ std::vector<Hit> VectorIndexImpl::search(Space space, const float* query, std::s
   std::size_t fetch = filtered ? std::max(k * kFirstFetchFactor, kMinFetch) : k;
   while (!filtered || (fetch <= kMaxGraphFetch && fetch < live)) {
     std::vector<Hit> hits;
-    for (const auto& [score, label] : state.graph->search(query, fetch)) {
+    for (const auto& [score, label] : state.graph->search(query, fetch, ef)) {
       const auto ref = state.catalog.find(label);
       if (!ref || !state.catalog.passes(*ref, compiled)) continue;
       hits.push_back({state.catalog.recordAt(*ref), score});
@@ -277,15 +278,8 @@ Stats VectorIndexImpl::stats() const {
   stats.dim = options_.dim;
   stats.M = spaces_[0].graph->M();
   stats.efConstruction = spaces_[0].graph->efConstruction();
-  stats.ef = spaces_[0].graph->ef();
+  stats.ef = options_.ef;
   return stats;
-}
-
-void VectorIndexImpl::setEf(std::size_t ef) {
-  if (ef == 0) throw IndexError("ef must be positive");
-  auto exclusive = exclusiveLock();
-  options_.ef = ef;
-  for (auto& state : spaces_) state.graph->setEf(ef);
 }
 
 std::vector<std::string> VectorIndexImpl::verify() const {

@@ -1,5 +1,6 @@
 // Readers and a writer at once (run under TSan: label tsan). Searches must stay well formed
-// while batches are added, resources removed, ef changed and the index compacted.
+// while batches are added, resources removed and the index compacted, each with its own ef;
+// and a search is never held up for a whole batch.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -31,7 +32,8 @@ TEST(Concurrency, ReadersAndAWriter) {
         if (q % 3 == 1) filter.modality = "DX";
         if (q % 5 == 2) filter.excludePatient = "p1";
         const auto& query = queries[q % queries.size()];
-        auto hits = index->search(q % 2 ? Space::Images : Space::Reports, query.data(), 5, filter);
+        // Each reader its own breadth: ef is per search, shared by nothing.
+        auto hits = index->search(q % 2 ? Space::Images : Space::Reports, query.data(), 5, filter, 8 + 40 * t);
         for (std::size_t i = 0; i < hits.size(); ++i) {
           EXPECT_FALSE(hits[i].record.instance.empty());
           if (filter.modality) { EXPECT_EQ(hits[i].record.modality, "DX"); }
@@ -60,13 +62,45 @@ TEST(Concurrency, ReadersAndAWriter) {
     }
     index->add(b % 2 ? Space::Images : Space::Reports, items);
     if (b % 7 == 6) index->remove("s" + std::to_string(b));
-    if (b % 20 == 10) index->setEf(32 + b);
   }
   index->compact();
   done = true;
   for (auto& reader : readers) reader.join();
   EXPECT_GT(searches.load(), 0);
   EXPECT_TRUE(index->verify().empty());
+}
+
+TEST(Concurrency, SearchesRunWhileALargeBatchIsApplied) {
+  testing::ScratchDir dir;
+  const int dim = 16;
+  auto index = VectorIndex::open(dir.index(), testing::options(dim));
+  std::mt19937 rng(5);
+  std::vector<Item> seed, batch;
+  for (const auto& v : testing::clustered(rng, 200, dim, 8))
+    seed.push_back({testing::record("p", "s", "se", "seed" + std::to_string(seed.size()), "20200101", "DX"), v});
+  for (const auto& v : testing::clustered(rng, 4000, dim, 8))
+    batch.push_back({testing::record("p", "s", "se", "i" + std::to_string(batch.size()), "20200101", "DX"), v});
+  index->add(Space::Images, seed);
+
+  std::atomic<int> phase{0};  // 0 before add, 1 while add() runs, 2 after
+  std::atomic<long> searchesBefore{0}, searchesWithin{0};
+  std::thread reader([&] {
+    const auto query = seed.front().vector;
+    while (phase != 2) {
+      const int startedIn = phase;
+      const auto hits = index->search(Space::Images, query.data(), 5, {}, 32);
+      EXPECT_EQ(hits.size(), 5u);
+      if (startedIn == 0) ++searchesBefore;
+      if (startedIn == 1 && phase == 1) ++searchesWithin;  // began and ended inside add()
+    }
+  });
+  while (searchesBefore == 0) std::this_thread::yield();
+  phase = 1;
+  index->add(Space::Images, batch);  // applied in slices: the reader gets in between them
+  phase = 2;
+  reader.join();
+  EXPECT_GT(searchesWithin.load(), 0) << "no search completed during a 4000-vector add()";
+  EXPECT_EQ(index->stats().images.vectors, 4200u);
 }
 
 }  // namespace

@@ -61,7 +61,7 @@ struct Options {
   std::string modelFingerprint;     // from the model bundle
   std::size_t M = 16;
   std::size_t efConstruction = 200;
-  std::size_t ef = 64;              // search-time; not stored by hnswlib, set after load
+  std::size_t ef = 64;              // the default search breadth (search's ef = 0); not stored
   std::size_t compactAfterLogRecords = 10000;
   // Added by the indexer. M and efConstruction apply to new graphs; a loaded graph keeps
   // the M it was built with. dim == 0 with an empty fingerprint opens an existing index
@@ -97,6 +97,18 @@ struct Stats {
   }
 };
 
+// Thread safety (the contract callers rely on; no lock of theirs is needed around it):
+//  * Every member may be called from any thread, concurrently with every other member.
+//  * Readers (search, get, contains, stats, verify) run concurrently with each other, and
+//    with a writer: add() logs and flushes its whole batch first, then applies it to memory
+//    in slices of a few vectors, so a search waits at most for one slice, never for a batch.
+//    A reader may therefore see part of a batch that is being applied; once add() returns,
+//    every reader sees all of it.
+//  * Writers (add, remove, compact) are serialised with each other.
+//  * Durability: when add() or remove() returns, the change is on disk (logged, fsynced); a
+//    crash loses nothing that returned and keeps a batch all-or-nothing.
+//  * Searches share no state: `ef` is an argument, not a setting.
+//  * One process owns a directory (a lock file); others open it read-only (Options::readOnly).
 class VectorIndex {
  public:
   // Creates the directory if needed; loads snapshot + replays the log.
@@ -110,13 +122,14 @@ class VectorIndex {
   virtual void add(Space space, const std::vector<Item>& items) = 0;
   // Removes every vector in every space whose patient, study, series or instance is `orthancId`.
   virtual std::size_t remove(const std::string& orthancId) = 0;
-  virtual std::vector<Hit> search(Space space, const float* query, std::size_t k,
-                                  const Filter& filter = {}) const = 0;
+  // Up to k hits, best first. `ef` is this search's HNSW breadth (candidates kept; at least
+  // k is used); 0 means Options::ef. A filtered search widens its candidate list as needed.
+  virtual std::vector<Hit> search(Space space, const float* query, std::size_t k, const Filter& filter = {},
+                                  std::size_t ef = 0) const = 0;
   // The stored vector of a key, if any (e.g. an image's vector for "reports like this image").
   virtual std::optional<Item> get(Space space, const std::string& key) const = 0;
   virtual bool contains(Space space, const std::string& key) const = 0;
   virtual Stats stats() const = 0;
-  virtual void setEf(std::size_t ef) = 0;
   virtual void compact() = 0;  // snapshot now, truncate the log
   // Catalog and HNSW agree and every record is reachable; returns problems found (empty = OK).
   virtual std::vector<std::string> verify() const = 0;
