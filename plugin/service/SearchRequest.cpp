@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "HttpError.h"
+#include "mcr/report/Utf8.h"
 
 namespace mcr::plugin {
 
@@ -29,22 +30,11 @@ std::string trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-// Counts UTF-8 code points; throws on invalid UTF-8 (Boost.JSON already validates strings
-// of JSON bodies, query strings come straight from the client).
+// Code points of a field; throws on invalid UTF-8 (Boost.JSON already validates strings of
+// JSON bodies, query strings come straight from the client).
 std::size_t utf8Length(std::string_view s, const char* field) {
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) throw badRequest(std::string("field '") + field + "' is not valid UTF-8");
-    for (std::size_t j = 1; j < len; ++j) {
-      if ((static_cast<unsigned char>(s[i + j]) >> 6) != 2)
-        throw badRequest(std::string("field '") + field + "' is not valid UTF-8");
-    }
-    i += len;
-    ++count;
-  }
-  return count;
+  if (!report::isValidUtf8(s)) throw badRequest(std::string("field '") + field + "' is not valid UTF-8");
+  return report::codePoints(s);
 }
 
 Target parseTarget(std::string_view value) {

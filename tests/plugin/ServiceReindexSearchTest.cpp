@@ -47,8 +47,10 @@ TEST_F(ServiceReindexSearch, AReindexCatchesUpAndSwapsTheGeneration) {
   EXPECT_EQ(s->index->stats().studies.vectors, 3u);
   EXPECT_EQ(context_->status.embeddedImages.load(), 3);  // the reindex does not count as ingest
   // The next start prunes the old generation and keeps the new one.
+  const std::string newGeneration = s->generation;
+  s.reset();  // the index is released, as the plugin's are when it stops
   restart();
-  EXPECT_EQ(serving()->generation, s->generation);
+  EXPECT_EQ(serving()->generation, newGeneration);
   EXPECT_FALSE(std::filesystem::exists(context_->generations.folderOf(oldGeneration)));
 }
 

@@ -138,7 +138,7 @@ TEST(DicomReport, SrIsValidAndItsTextRoundTrips) {
 
   const std::string text = mcr::report::extractSrTextFile(path);
   EXPECT_NE(text.find("FINDINGS: " + mcr::report::normaliseReportText(findings)), std::string::npos) << text;
-  EXPECT_NE(text.find("IMPRESSIONS: " + mcr::report::normaliseReportText(impression)), std::string::npos) << text;
+  EXPECT_NE(text.find("IMPRESSION: " + mcr::report::normaliseReportText(impression)), std::string::npos) << text;
 
   bool found = false;
   const std::string report = dciodvfy(path, found);

@@ -241,4 +241,8 @@ std::string extractSrTextFile(const std::string& path) {
   });
 }
 
+std::string readReportText(const void* data, std::size_t size) {
+  return normaliseReportText(extractSrText(data, size));
+}
+
 }  // namespace mcr::report

@@ -1,5 +1,11 @@
 #pragma once
 // Report text from DICOM SR documents (DCMTK dcmsr) and plain-text normalisation.
+//
+// Where text is normalised (normaliseReportText, the one normaliser): where it enters the
+// project — readReportText for an SR, the manifest reader for CSV text — and in the Embedder,
+// which normalises whatever it is given (a user's query arrives raw): that is the model's
+// input contract. normaliseReportText is idempotent, so text normalised on entry reaches
+// the model unchanged.
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -34,6 +40,10 @@ class NoReportText : public std::runtime_error {
 // encapsulated PDF, ...), UnsupportedTemplate (an SR dcmsr cannot read), EmptyReport.
 std::string extractSrText(const void* data, std::size_t size);
 std::string extractSrTextFile(const std::string& path);
+
+// The report text of a DICOM SR as the project stores, shows and embeds it: extractSrText,
+// normalised to one line. Throws NoReportText like extractSrText.
+std::string readReportText(const void* data, std::size_t size);
 
 // For report text from any source: de-identification tokens (XXXX) removed, whitespace
 // collapsed, sentence punctuation tidied. Case is kept; the tokenizer lowercases.

@@ -1,4 +1,4 @@
-#include "ReportSr.h"
+#include "mcr/report/BasicTextSr.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
@@ -7,10 +7,13 @@
 #include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
 
-#include <ctime>
+#include <mutex>
+#include <random>
 #include <vector>
 
-namespace mcr::plugin {
+#include "mcr/report/Utf8.h"
+
+namespace mcr::report {
 
 namespace {
 
@@ -49,21 +52,33 @@ void check(const OFCondition& c, const char* what) {
 
 }  // namespace
 
-bool isValidUtf8(const std::string& s) {
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (std::size_t j = 1; j < len; ++j)
-      if ((static_cast<unsigned char>(s[i + j]) >> 6) != 2) return false;
-    if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') return false;
-    i += len;
+std::string newUuidUid() {
+  // 128 random bits (two 64-bit draws) as one decimal number: divide the pair by 10 repeatedly.
+  static std::mutex mutex;
+  static std::random_device device;
+  static std::mt19937_64 rng(device() ^ (static_cast<uint64_t>(device()) << 32));
+  uint64_t high, low;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    high = rng();
+    low = rng();
   }
-  return true;
+  std::string digits;
+  do {
+    const unsigned __int128 value = (static_cast<unsigned __int128>(high) << 64) | low;
+    const unsigned __int128 quotient = value / 10;
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
+    high = static_cast<uint64_t>(quotient >> 64);
+    low = static_cast<uint64_t>(quotient);
+  } while (high != 0 || low != 0);
+  return "2.25." + digits;
 }
 
-BuiltReport buildBasicTextSr(const StudyTags& study, const std::string& reportText) {
+BuiltReport buildBasicTextSr(const StudyTags& study, const std::string& reportText, const SrSeries& series) {
   if (!isValidUtf8(reportText)) throw std::invalid_argument("the report is not valid UTF-8 text");
+  for (char c : reportText)
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r' && c != '\t')
+      throw std::invalid_argument("the report holds a control character");
   std::vector<std::string> parts = paragraphs(reportText);
   if (parts.empty()) throw std::invalid_argument("the report is empty");
   const std::string studyUid = tag(study, "StudyInstanceUID");
@@ -79,8 +94,13 @@ BuiltReport buildBasicTextSr(const StudyTags& study, const std::string& reportTe
   doc.setAccessionNumber(tag(study, "AccessionNumber").c_str(), OFFalse);
   doc.setStudyID(tag(study, "StudyID").c_str(), OFFalse);
   doc.setReferringPhysicianName(tag(study, "ReferringPhysicianName").c_str(), OFFalse);
-  doc.setSeriesDescription("MCR report", OFFalse);
-  doc.setManufacturer("orthanc-mcr", OFFalse);
+  doc.setStudyDescription(tag(study, "StudyDescription").c_str(), OFFalse);
+  doc.setSeriesDescription(series.seriesDescription.c_str(), OFFalse);
+  doc.setManufacturer(series.manufacturer.c_str(), OFFalse);
+  if (!series.seriesNumber.empty()) check(doc.setSeriesNumber(series.seriesNumber.c_str()), "series number");
+  if (!series.instanceNumber.empty()) check(doc.setInstanceNumber(series.instanceNumber.c_str()), "instance number");
+  if (!series.contentDate.empty()) check(doc.setContentDate(series.contentDate.c_str()), "content date");
+  if (!series.contentTime.empty()) check(doc.setContentTime(series.contentTime.c_str()), "content time");
 
   DSRDocumentTree& tree = doc.getTree();
   if (tree.addContentItem(DSRTypes::RT_isRoot, DSRTypes::VT_Container) == 0)
@@ -125,12 +145,12 @@ BuiltReport buildBasicTextSr(const StudyTags& study, const std::string& reportTe
   }
   check(dataset->putAndInsertString(DCM_Modality, "SR"), "modality");
 
+  // DCMTK made series and instance UIDs under its own root: ours are given or UUID-derived.
   BuiltReport built;
-  OFString sop, series;
-  doc.getSOPInstanceUID(sop);
-  doc.getSeriesInstanceUID(series);
-  built.sopInstanceUid = sop.c_str();
-  built.seriesInstanceUid = series.c_str();
+  built.seriesInstanceUid = series.seriesInstanceUid.empty() ? newUuidUid() : series.seriesInstanceUid;
+  built.sopInstanceUid = series.sopInstanceUid.empty() ? newUuidUid() : series.sopInstanceUid;
+  check(dataset->putAndInsertString(DCM_SeriesInstanceUID, built.seriesInstanceUid.c_str()), "series UID");
+  check(dataset->putAndInsertString(DCM_SOPInstanceUID, built.sopInstanceUid.c_str()), "SOP instance UID");
 
   const E_TransferSyntax xfer = EXS_LittleEndianExplicit;
   check(file.validateMetaInfo(xfer), "meta header");
@@ -148,4 +168,4 @@ BuiltReport buildBasicTextSr(const StudyTags& study, const std::string& reportTe
   return built;
 }
 
-}  // namespace mcr::plugin
+}  // namespace mcr::report
