@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
+
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 
+#include "SigintGuard.h"
 #include "TrainerTestData.h"
 #include "mcr/model/Bundle.h"
 #include "mcr/model/Embedder.h"
@@ -88,6 +91,51 @@ TEST_F(FitTest, TinyFitEndToEnd) {
   EXPECT_EQ(prov.at("steps").as_int64(), 6);
   EXPECT_TRUE(prov.at("eval").is_object());
   EXPECT_EQ(std::string(prov.at("objective").as_string()), "mcr");
+  fs::remove_all(out);
+}
+
+extern "C" void markerSigint(int) {}
+
+void (*currentSigint())(int) {
+  struct sigaction now {};
+  sigaction(SIGINT, nullptr, &now);
+  return now.sa_handler;
+}
+
+TEST(SigintGuard, RestoresThePreviousHandlerWhenItsScopeThrows) {
+  struct sigaction mine {}, previous {};
+  mine.sa_handler = markerSigint;
+  ASSERT_EQ(sigaction(SIGINT, &mine, &previous), 0);
+  try {
+    const detail::SigintGuard guard(SIG_IGN);
+    EXPECT_EQ(currentSigint(), SIG_IGN);
+    throw std::runtime_error("a checkpoint that cannot be written");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(currentSigint(), &markerSigint);
+  sigaction(SIGINT, &previous, nullptr);
+}
+
+TEST_F(FitTest, TheSigintHandlerIsRestoredOnEveryWayOut) {
+  struct sigaction mine {}, previous {};
+  mine.sa_handler = markerSigint;
+  ASSERT_EQ(sigaction(SIGINT, &mine, &previous), 0);
+  auto diverging = tinyOptions(testing::uniqueTempDir("diverging"));
+  diverging.learningRate = 1e30;  // the loss stops being finite: fit throws from inside its loop
+  EXPECT_THROW(
+      try { fit(diverging); } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("loss became"), std::string::npos) << e.what();
+        throw;
+      },
+      std::runtime_error);
+  EXPECT_EQ(currentSigint(), &markerSigint);
+  const auto out = testing::uniqueTempDir("restored");
+  auto normal = tinyOptions(out);
+  normal.steps = 2;
+  EXPECT_TRUE(fit(normal).completed);
+  EXPECT_EQ(currentSigint(), &markerSigint);
+  sigaction(SIGINT, &previous, nullptr);
+  fs::remove_all(diverging.out);
   fs::remove_all(out);
 }
 
