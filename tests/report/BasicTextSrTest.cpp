@@ -25,6 +25,16 @@ std::string tagOf(DcmItem& ds, const DcmTagKey& key) {
   return value.c_str();
 }
 
+bool readBack(const BuiltReport& built, DcmFileFormat& file) {
+  DcmInputBufferStream in;
+  in.setBuffer(built.dicom.data(), built.dicom.size());
+  in.setEos();
+  file.transferInit();
+  const bool good = file.read(in).good();
+  file.transferEnd();
+  return good;
+}
+
 }  // namespace
 
 TEST(ReportSr, BuildsBasicTextSrInTheStudy) {
@@ -32,13 +42,8 @@ TEST(ReportSr, BuildsBasicTextSrInTheStudy) {
   ASSERT_GT(built.dicom.size(), 132u);
   EXPECT_EQ(built.dicom.substr(128, 4), "DICM");
 
-  DcmInputBufferStream in;
-  in.setBuffer(built.dicom.data(), built.dicom.size());
-  in.setEos();
   DcmFileFormat file;
-  file.transferInit();
-  ASSERT_TRUE(file.read(in).good());
-  file.transferEnd();
+  ASSERT_TRUE(readBack(built, file));
   DcmDataset& ds = *file.getDataset();
   EXPECT_EQ(tagOf(ds, DCM_SOPClassUID), "1.2.840.10008.5.1.4.1.1.88.11");
   EXPECT_EQ(tagOf(ds, DCM_Modality), "SR");
@@ -70,13 +75,8 @@ TEST(ReportSr, GivenUidsAndSeriesFactsAreWritten) {
   const BuiltReport built = buildBasicTextSr(study(), "FINDINGS: None.", series);
   EXPECT_EQ(built.sopInstanceUid, "2.25.12");
   EXPECT_EQ(built.seriesInstanceUid, "2.25.11");
-  DcmInputBufferStream in;
-  in.setBuffer(built.dicom.data(), built.dicom.size());
-  in.setEos();
   DcmFileFormat file;
-  file.transferInit();
-  ASSERT_TRUE(file.read(in).good());
-  file.transferEnd();
+  ASSERT_TRUE(readBack(built, file));
   EXPECT_EQ(tagOf(*file.getDataset(), DCM_SOPInstanceUID), "2.25.12");
   EXPECT_EQ(tagOf(*file.getDataset(), DCM_SeriesNumber), "2");
   EXPECT_EQ(tagOf(*file.getDataset(), DCM_ContentDate), "20240115");
