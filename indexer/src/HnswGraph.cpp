@@ -3,6 +3,7 @@
 
 #include <hnswlib/hnswlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -40,6 +41,10 @@ struct HnswGraph::Impl {
       : space(static_cast<std::size_t>(dim)), hnsw(&space, capacity, M, efConstruction) {
     hnsw.metric_distance_computations = 0;
     hnsw.metric_hops = 0;
+    // hnswlib's ef_ is shared state; ef is a per-call argument of search() instead (see
+    // there). ef_ = 1 makes searchKnn's list width max(ef_, k) = k, the width search() asks
+    // for. Never changed after this, so concurrent searches read it without a race.
+    hnsw.ef_ = 1;
   }
 };
 
@@ -53,11 +58,9 @@ HnswGraph::~HnswGraph() = default;
 
 std::size_t HnswGraph::M() const { return impl_->hnsw.M_; }
 std::size_t HnswGraph::efConstruction() const { return impl_->hnsw.ef_construction_; }
-std::size_t HnswGraph::ef() const { return impl_->hnsw.ef_; }
 std::size_t HnswGraph::slots() const { return impl_->hnsw.cur_element_count; }
 std::size_t HnswGraph::capacity() const { return impl_->hnsw.max_elements_; }
 std::size_t HnswGraph::deletedCount() const { return impl_->hnsw.num_deleted_; }
-void HnswGraph::setEf(std::size_t ef) { impl_->hnsw.setEf(ef); }
 
 bool HnswGraph::hasSlot(Label label) const {
   return impl_->hnsw.label_lookup_.count(label) != 0;
@@ -151,12 +154,22 @@ std::size_t HnswGraph::memoryBytes() const {
   return bytes;
 }
 
-std::vector<std::pair<float, Label>> HnswGraph::search(const float* query, std::size_t k) const {
+// hnswlib 0.6.2's searchKnn(q, n) runs searchBaseLayerST with a candidate list of
+// max(ef_, n), trims it to its n best and returns them; the greedy descent through the upper
+// levels does not depend on ef. With ef_ fixed at 1, searchKnn(q, max(k, ef)) walks level 0
+// with a list of max(k, ef), the same traversal as hnswlib's setEf(ef) + searchKnn(q, k),
+// and returns that whole list; keeping its best k gives the same k results (exact distance
+// ties at the k-th place aside, which the two heaps may break differently). Checked against
+// hnswlib directly: identical for 300 queries x k in {1..50} x ef in {1..1000}, with deleted
+// elements. The only extra cost is popping max(k, ef) results instead of k.
+std::vector<std::pair<float, Label>> HnswGraph::search(const float* query, std::size_t k,
+                                                       std::size_t ef) const {
   std::vector<std::pair<float, Label>> hits;
   if (k == 0) return hits;
-  auto queue = impl_->hnsw.searchKnn(query, k);
+  auto queue = impl_->hnsw.searchKnn(query, std::max(k, ef));
+  while (queue.size() > k) queue.pop();  // the queue pops the farthest first
   hits.resize(queue.size());
-  for (std::size_t i = queue.size(); i-- > 0;) {  // the queue pops the farthest first
+  for (std::size_t i = queue.size(); i-- > 0;) {
     hits[i] = {1.0f - queue.top().first, queue.top().second};
     queue.pop();
   }

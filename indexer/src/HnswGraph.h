@@ -38,12 +38,10 @@ class HnswGraph {
   // capacity by half when full.
   void add(Label label, const float* vector);
   void markDeleted(Label label);
-  void setEf(std::size_t ef);
 
   int dim() const { return dim_; }
   std::size_t M() const;
   std::size_t efConstruction() const;
-  std::size_t ef() const;
   std::size_t slots() const;      // elements ever added (live + deleted)
   std::size_t capacity() const;
   std::size_t deletedCount() const;
@@ -58,9 +56,9 @@ class HnswGraph {
   // Approximate bytes held by the graph: vectors, links, labels and lookup.
   std::size_t memoryBytes() const;
 
-  // Up to k nearest live elements as (inner product, label), best first.
-  // k larger than ef widens the search (hnswlib searches with max(ef, k)).
-  std::vector<std::pair<float, Label>> search(const float* query, std::size_t k) const;
+  // Up to k nearest live elements as (inner product, label), best first, found with a
+  // candidate list of max(k, ef) (ef: hnswlib's search-time ef, per call; no shared state).
+  std::vector<std::pair<float, Label>> search(const float* query, std::size_t k, std::size_t ef) const;
 
  private:
   struct Impl;

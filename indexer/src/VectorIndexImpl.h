@@ -6,7 +6,7 @@
 //   writeMutex_  serialises writers (add, remove, compact) and guards writer-only state:
 //                the log, free labels, next labels.
 //   dataMutex_   shared by searches and other readers; exclusive while a slice of a batch
-//                is applied to the graphs and catalogs (and for capacity growth, setEf).
+//                is applied to the graphs and catalogs (and for capacity growth).
 //   turnstile_   taken briefly by readers and held by a writer waiting for exclusivity,
 //                so a stream of searches cannot starve the writer (glibc's rwlock
 //                prefers readers).
@@ -36,12 +36,11 @@ class VectorIndexImpl final : public VectorIndex {
 
   void add(Space space, const std::vector<Item>& items) override;
   std::size_t remove(const std::string& orthancId) override;
-  std::vector<Hit> search(Space space, const float* query, std::size_t k,
-                          const Filter& filter) const override;
+  std::vector<Hit> search(Space space, const float* query, std::size_t k, const Filter& filter,
+                          std::size_t ef) const override;
   std::optional<Item> get(Space space, const std::string& key) const override;
   bool contains(Space space, const std::string& key) const override;
   Stats stats() const override;
-  void setEf(std::size_t ef) override;
   void compact() override;
   std::vector<std::string> verify() const override;
 

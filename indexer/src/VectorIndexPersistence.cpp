@@ -195,7 +195,6 @@ void VectorIndexImpl::openExisting() {
     for (Label label : state.graph->deletedLabels()) state.freeLabels.insert(label);
     for (Label label : state.graph->liveLabels()) state.nextLabel = std::max(state.nextLabel, label + 1);
     for (Label label : state.freeLabels) state.nextLabel = std::max(state.nextLabel, label + 1);
-    state.graph->setEf(options_.ef);
   }
   if (options_.readOnly) return;
   // Logs of other generations are leftovers of an interrupted compaction.
@@ -258,7 +257,6 @@ void VectorIndexImpl::rebuildGraphIfNeeded(SpaceState& state) {
     rebuilt = std::make_unique<HnswGraph>(options_.dim, old.M(), old.efConstruction(),
                                           live.size() + std::max<std::size_t>(1024, live.size() / 16));
     for (Label label : live) rebuilt->add(label, old.vector(label));
-    rebuilt->setEf(old.ef());
   }
   auto exclusive = exclusiveLock();
   state.graph = std::move(rebuilt);

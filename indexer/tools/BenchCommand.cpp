@@ -254,18 +254,18 @@ void runBench(BenchArgs a) {
   std::sort(efs.begin(), efs.end());
   std::vector<SweepPoint> sweep;
   for (std::size_t ef : efs) {
-    index->setEf(ef);
     std::vector<double> latency;
     std::size_t found = 0;
     for (std::size_t q = 0; q < queries.n; ++q) {
       Stopwatch w;
-      const auto hits = index->search(Space::Images, queries.row(q), kK);
+      const auto hits = index->search(Space::Images, queries.row(q), kK, {}, ef);
       latency.push_back(w.seconds() * 1000);
       for (const Hit& hit : hits) {
         for (std::size_t id : truth[q]) found += hit.record.instance == keyOf(id);
       }
     }
-    const double qps = throughput(queries.n, a.threads, [&](std::size_t q) { index->search(Space::Images, queries.row(q), kK); });
+    const double qps =
+        throughput(queries.n, a.threads, [&](std::size_t q) { index->search(Space::Images, queries.row(q), kK, {}, ef); });
     sweep.push_back({ef, double(found) / (kK * queries.n), percentile(latency, 0.5), percentile(latency, 0.99), qps});
     const auto& p = sweep.back();
     fmt::print("ef {:>5}  recall@10 {:.4f}  p50 {:.3f} ms  p99 {:.3f} ms  {:.0f} queries/s{}\n", ef, p.recall, p.p50,
