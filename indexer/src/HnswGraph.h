@@ -56,8 +56,8 @@ class HnswGraph {
   // Approximate bytes held by the graph: vectors, links, labels and lookup.
   std::size_t memoryBytes() const;
 
-  // Up to k nearest live elements as (inner product, label), best first, from a search that
-  // keeps max(k, ef) candidates (hnswlib's ef). Const: concurrent searches share nothing.
+  // Up to k nearest live elements as (inner product, label), best first, found with a
+  // candidate list of max(k, ef) (ef: hnswlib's search-time ef, per call; no shared state).
   std::vector<std::pair<float, Label>> search(const float* query, std::size_t k, std::size_t ef) const;
 
  private:

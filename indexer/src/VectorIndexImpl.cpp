@@ -212,22 +212,27 @@ std::vector<Hit> VectorIndexImpl::exactSearch(const SpaceState& state, const flo
 }
 
 // Filtered search with hnswlib 0.6.2 (no filter callback): ask the graph for
-// fetch = max(k * kFirstFetchFactor, kMinFetch) candidates, keep those that pass; while fewer
-// than k pass, multiply fetch by kFetchGrowth. Once fetch would exceed kMaxGraphFetch or the
-// number of vectors, the filter is selective enough that an exact scan of the catalog
+// fetch = max(k * kFirstFetchFactor, kMinFetch, ef) candidates, keep those that pass; while
+// fewer than k pass, multiply fetch by kFetchGrowth. Once fetch would exceed kMaxGraphFetch
+// or the number of vectors, the filter is selective enough that an exact scan of the catalog
 // (filter first, then inner products) is both cheaper and exact.
-std::vector<Hit> VectorIndexImpl::search(Space space, const float* query, std::size_t k, const Filter& filter,
-                                         std::size_t ef) const {
+// ef is hnswlib's candidate list width, passed per call (0: Options::ef). A graph search for
+// n results walks with a list of max(n, ef); starting fetch at ef or above means every
+// candidate that list finds is offered to the filter, and each growth widens the walk (an ef
+// beyond kMaxGraphFetch or the number of vectors goes straight to the exact scan).
+std::vector<Hit> VectorIndexImpl::search(Space space, const float* query, std::size_t k,
+                                         const Filter& filter, std::size_t ef) const {
   if (k == 0) return {};
   if (ef == 0) ef = options_.ef;
   if (!query) throw IndexError("search without a query vector");
+  if (ef == 0) ef = options_.ef;  // options_ is not changed after open: no lock needed
   auto shared = readLock();
   const SpaceState& state = spaces_[static_cast<std::size_t>(space)];
   const std::size_t live = state.catalog.size();
   if (live == 0) return {};
   const bool filtered = !filterIsEmpty(filter);
   const CompiledFilter compiled = state.catalog.compile(filter);
-  std::size_t fetch = filtered ? std::max(k * kFirstFetchFactor, kMinFetch) : k;
+  std::size_t fetch = filtered ? std::max({k * kFirstFetchFactor, kMinFetch, ef}) : k;
   while (!filtered || (fetch <= kMaxGraphFetch && fetch < live)) {
     std::vector<Hit> hits;
     for (const auto& [score, label] : state.graph->search(query, fetch, ef)) {
@@ -278,7 +283,7 @@ Stats VectorIndexImpl::stats() const {
   stats.dim = options_.dim;
   stats.M = spaces_[0].graph->M();
   stats.efConstruction = spaces_[0].graph->efConstruction();
-  stats.ef = options_.ef;
+  stats.ef = options_.ef;  // the default; each search may pass its own
   return stats;
 }
 

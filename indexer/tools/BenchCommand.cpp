@@ -264,7 +264,8 @@ void runBench(BenchArgs a) {
         for (std::size_t id : truth[q]) found += hit.record.instance == keyOf(id);
       }
     }
-    const double qps = throughput(queries.n, a.threads, [&](std::size_t q) { index->search(Space::Images, queries.row(q), kK, {}, ef); });
+    const double qps =
+        throughput(queries.n, a.threads, [&](std::size_t q) { index->search(Space::Images, queries.row(q), kK, {}, ef); });
     sweep.push_back({ef, double(found) / (kK * queries.n), percentile(latency, 0.5), percentile(latency, 0.99), qps});
     const auto& p = sweep.back();
     fmt::print("ef {:>5}  recall@10 {:.4f}  p50 {:.3f} ms  p99 {:.3f} ms  {:.0f} queries/s{}\n", ef, p.recall, p.p50,

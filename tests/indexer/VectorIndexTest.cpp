@@ -89,6 +89,78 @@ TEST(VectorIndex, RecallAgainstBruteForce) {
   EXPECT_GE(found / (10.0 * queries), 0.95);
 }
 
+// ef is a per-search argument: a wider search finds more of the true neighbours, 0 is the
+// default chosen at open, and an ef below k still returns k hits.
+TEST(VectorIndex, EfIsPerSearch) {
+  ScratchDir dir;
+  std::mt19937 rng(11);
+  const int dim = 32;
+  std::vector<std::vector<float>> vectors;  // uniform on the sphere: the hardest case for a graph
+  for (int i = 0; i < 3000; ++i) vectors.push_back(testing::randomUnit(rng, dim));
+  auto items = itemsFor(vectors);
+  Options options = testing::options(dim);
+  options.M = 8;
+  options.efConstruction = 100;
+  auto index = VectorIndex::open(dir.index(), options);
+  index->add(Space::Images, items);
+  EXPECT_EQ(index->stats().ef, options.ef);
+
+  std::vector<std::vector<float>> queries;
+  for (int q = 0; q < 100; ++q) queries.push_back(testing::randomUnit(rng, dim));
+  std::vector<std::set<std::string>> truth;
+  for (const auto& query : queries) {
+    auto exact = bruteForce(items, query, 10);
+    truth.emplace_back(exact.begin(), exact.end());
+  }
+  auto recall = [&](std::size_t ef) {
+    double found = 0;
+    for (std::size_t q = 0; q < queries.size(); ++q) {
+      auto hits = index->search(Space::Images, queries[q].data(), 10, {}, ef);
+      EXPECT_EQ(hits.size(), 10u);
+      for (const Hit& hit : hits) found += truth[q].count(hit.record.instance);
+    }
+    return found / (10.0 * queries.size());
+  };
+  const double narrow = recall(1), wide = recall(500);
+  EXPECT_LT(narrow, wide) << "ef 1 (a list of k) should miss neighbours that ef 500 finds";
+  EXPECT_LT(narrow, 0.9);
+  EXPECT_GE(wide, 0.98);
+
+  for (const auto& query : queries) {  // ef 0 is Options::ef; hnswlib's search is deterministic
+    auto byDefault = index->search(Space::Images, query.data(), 10);
+    auto explicitEf = index->search(Space::Images, query.data(), 10, {}, options.ef);
+    ASSERT_EQ(byDefault.size(), explicitEf.size());
+    for (std::size_t i = 0; i < byDefault.size(); ++i) {
+      EXPECT_EQ(byDefault[i].record.instance, explicitEf[i].record.instance);
+    }
+  }
+
+  // ef below k: the search is as wide as k and returns k distinct hits, best first.
+  auto hits = index->search(Space::Images, queries[0].data(), 50, {}, 1);
+  ASSERT_EQ(hits.size(), 50u);
+  std::set<std::string> distinct;
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    distinct.insert(hits[i].record.instance);
+    if (i > 0) EXPECT_GE(hits[i - 1].score, hits[i].score);
+  }
+  EXPECT_EQ(distinct.size(), 50u);
+
+  // A filtered search with a wide ef: every hit passes, and the top 10 are (nearly) exact.
+  Filter dx;
+  dx.modality = "DX";
+  for (std::size_t q = 0; q < 10; ++q) {
+    auto exact = bruteForce(items, queries[q], 10, dx);
+    auto filtered = index->search(Space::Images, queries[q].data(), 10, dx, 1000);
+    ASSERT_EQ(filtered.size(), 10u);
+    std::size_t same = 0;
+    for (const Hit& hit : filtered) {
+      EXPECT_EQ(hit.record.modality, "DX");
+      same += std::count(exact.begin(), exact.end(), hit.record.instance);
+    }
+    EXPECT_GE(same, 9u);
+  }
+}
+
 TEST(VectorIndex, AddReplaceRemoveSemantics) {
   ScratchDir dir;
   std::mt19937 rng(1);
@@ -188,7 +260,7 @@ TEST(VectorIndex, FilteredSearchEqualsFilteredBruteForce) {
   for (const Filter& filter : filters) {
     auto query = testing::clustered(rng, 1, dim, 20)[0];
     auto exact = bruteForce(items, query, 10, filter);
-    auto hits = index->search(Space::Images, query.data(), 10, filter, 200);
+    auto hits = index->search(Space::Images, query.data(), 10, filter, /*ef=*/200);
     ASSERT_EQ(hits.size(), exact.size());
     std::size_t same = 0;
     for (std::size_t i = 0; i < hits.size(); ++i) {

@@ -61,7 +61,7 @@ struct Options {
   std::string modelFingerprint;     // from the model bundle
   std::size_t M = 16;
   std::size_t efConstruction = 200;
-  std::size_t ef = 64;              // the default search breadth (search's ef = 0); not stored
+  std::size_t ef = 64;              // default search-time ef (search(..., ef = 0)); not stored
   std::size_t compactAfterLogRecords = 10000;
   // Added by the indexer. M and efConstruction apply to new graphs; a loaded graph keeps
   // the M it was built with. dim == 0 with an empty fingerprint opens an existing index
@@ -97,18 +97,30 @@ struct Stats {
   }
 };
 
-// Thread safety (the contract callers rely on; no lock of theirs is needed around it):
-//  * Every member may be called from any thread, concurrently with every other member.
-//  * Readers (search, get, contains, stats, verify) run concurrently with each other, and
-//    with a writer: add() logs and flushes its whole batch first, then applies it to memory
-//    in slices of a few vectors, so a search waits at most for one slice, never for a batch.
-//    A reader may therefore see part of a batch that is being applied; once add() returns,
-//    every reader sees all of it.
-//  * Writers (add, remove, compact) are serialised with each other.
-//  * Durability: when add() or remove() returns, the change is on disk (logged, fsynced); a
-//    crash loses nothing that returned and keeps a batch all-or-nothing.
-//  * Searches share no state: `ef` is an argument, not a setting.
-//  * One process owns a directory (a lock file); others open it read-only (Options::readOnly).
+// Thread safety. One VectorIndex may be shared by any number of threads with no locking of
+// the caller's (and should be: a caller's lock held across add() stops searches from
+// interleaving with the batch, which is what the index's own locking is for):
+// * Readers -- search, get, contains -- run concurrently with each other and with a writer
+//   (waiting at most for one short step of a writer: a slice of a batch, a capacity
+//   growth, or compact()'s re-link of one vector or swap of a rebuilt graph).
+// * Writers -- add, remove, compact -- run one at a time; a second writer waits. stats()
+//   and verify() read writer state, so they also wait for a write in progress.
+// * What a reader sees during add(): the batch is applied in order, a few vectors at a
+//   time, so a reader may see any prefix of it (part of a batch), never a vector outside
+//   that prefix. Each reader call sees one state: its results come from a single prefix. A
+//   replaced key shows its old or its new vector, never neither. remove() is applied at
+//   once: a reader sees all of its vectors gone or none. compact() does not change the stored
+//   vectors or records; readers continue during it.
+// * Durability: add() and remove() log their change and flush it (fdatasync) before any
+//   reader can see it, so nothing a reader sees can be lost by a crash; when they return,
+//   the change is on stable storage and visible to every later call. After a crash a batch
+//   is present entirely or not at all. A call that throws changed nothing, unless it failed
+//   after logging (memory, I/O): then every later call throws IndexError until the index is
+//   reopened (which replays the log).
+// * One process owns a directory: open() holds an exclusive lock on it (LOCK) until the
+//   object is destroyed, and a second open, in this process or another, throws IndexError.
+//   Options::readOnly opens take no lock and see what was durable when they opened.
+// * Destroying the object must not race with calls on it.
 class VectorIndex {
  public:
   // Creates the directory if needed; loads snapshot + replays the log.
@@ -122,14 +134,14 @@ class VectorIndex {
   virtual void add(Space space, const std::vector<Item>& items) = 0;
   // Removes every vector in every space whose patient, study, series or instance is `orthancId`.
   virtual std::size_t remove(const std::string& orthancId) = 0;
-  // Up to k hits, best first. `ef` is this search's HNSW breadth (candidates kept; at least
-  // k is used); 0 means Options::ef. A filtered search widens its candidate list as needed.
-  virtual std::vector<Hit> search(Space space, const float* query, std::size_t k, const Filter& filter = {},
-                                  std::size_t ef = 0) const = 0;
+  // The k nearest vectors passing `filter`, best first. `ef` is the HNSW search width for
+  // this call only (larger: better recall, slower; at least k is used); 0 means Options::ef.
+  virtual std::vector<Hit> search(Space space, const float* query, std::size_t k,
+                                  const Filter& filter = {}, std::size_t ef = 0) const = 0;
   // The stored vector of a key, if any (e.g. an image's vector for "reports like this image").
   virtual std::optional<Item> get(Space space, const std::string& key) const = 0;
   virtual bool contains(Space space, const std::string& key) const = 0;
-  virtual Stats stats() const = 0;
+  virtual Stats stats() const = 0;  // Stats::ef is the default, Options::ef
   virtual void compact() = 0;  // snapshot now, truncate the log
   // Catalog and HNSW agree and every record is reachable; returns problems found (empty = OK).
   virtual std::vector<std::string> verify() const = 0;
