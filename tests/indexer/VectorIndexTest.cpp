@@ -41,33 +41,6 @@ std::vector<std::string> bruteForce(const std::vector<Item>& items, const std::v
   return keys;
 }
 
-TEST(VectorIndex, EfIsPerSearchBreadth) {
-  ScratchDir dir;
-  std::mt19937 rng(11);
-  const int dim = 32;
-  auto items = itemsFor(testing::clustered(rng, 3000, dim, 60));
-  auto index = VectorIndex::open(dir.index(), testing::options(dim));
-  index->add(Space::Images, items);
-  double narrow = 0, wide = 0;
-  for (int q = 0; q < 60; ++q) {
-    auto query = testing::clustered(rng, 1, dim, 60)[0];
-    auto exact = bruteForce(items, query, 10);
-    const std::set<std::string> truth(exact.begin(), exact.end());
-    const auto atOne = index->search(Space::Images, query.data(), 10, {}, 1);  // ef below k: k is the floor
-    const auto atWide = index->search(Space::Images, query.data(), 10, {}, 400);
-    ASSERT_EQ(atOne.size(), 10u);
-    ASSERT_EQ(atWide.size(), 10u);
-    for (const Hit& hit : atOne) narrow += truth.count(hit.record.instance);
-    for (const Hit& hit : atWide) wide += truth.count(hit.record.instance);
-    // The same query at the default breadth is unaffected by the searches before it.
-    const auto a = index->search(Space::Images, query.data(), 10), b = index->search(Space::Images, query.data(), 10);
-    for (std::size_t i = 0; i < a.size(); ++i) { EXPECT_EQ(a[i].record.instance, b[i].record.instance); }
-  }
-  EXPECT_GE(wide / 600, 0.98);
-  EXPECT_GE(wide, narrow);  // a wider search never finds less on this set
-  EXPECT_EQ(index->stats().ef, testing::options(dim).ef);
-}
-
 TEST(VectorIndex, RecallAgainstBruteForce) {
   ScratchDir dir;
   std::mt19937 rng(7);
