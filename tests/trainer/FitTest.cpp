@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "SigintGuard.h"
 #include "TrainerTestData.h"
 #include "mcr/model/Bundle.h"
 #include "mcr/model/Embedder.h"
@@ -100,20 +99,6 @@ void (*currentSigint())(int) {
   struct sigaction now {};
   sigaction(SIGINT, nullptr, &now);
   return now.sa_handler;
-}
-
-TEST(SigintGuard, RestoresThePreviousHandlerWhenItsScopeThrows) {
-  struct sigaction mine {}, previous {};
-  mine.sa_handler = markerSigint;
-  ASSERT_EQ(sigaction(SIGINT, &mine, &previous), 0);
-  try {
-    const detail::SigintGuard guard(SIG_IGN);
-    EXPECT_EQ(currentSigint(), SIG_IGN);
-    throw std::runtime_error("a checkpoint that cannot be written");
-  } catch (const std::runtime_error&) {
-  }
-  EXPECT_EQ(currentSigint(), &markerSigint);
-  sigaction(SIGINT, &previous, nullptr);
 }
 
 TEST_F(FitTest, TheSigintHandlerIsRestoredOnEveryWayOut) {

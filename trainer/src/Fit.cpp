@@ -10,7 +10,6 @@
 
 #include "FitSteps.h"
 #include "mcr/model/Runtime.h"
-#include "mcr/model/torch/Autocast.h"
 #include "mcr/model/torch/BundleIO.h"
 #include "mcr/model/torch/Runtime.h"
 #include "mcr/trainer/Checkpoint.h"
@@ -20,7 +19,6 @@
 
 namespace mcr::trainer {
 namespace fs = std::filesystem;
-using detail::splitmix;
 using model::MCRModel;
 
 namespace {
@@ -70,10 +68,13 @@ std::string settingsJson(const FitOptions& o, const model::ModelConfig& c, const
   boost::json::object s{{"type", "settings"},
                         {"step", 0},
                         {"objective", o.objective},
-                        {"aggregation", model::toString(cfg.aggregation)},
-                        {"steps", step},
-                        {"batch", run.batch},
+                        {"aggregation", model::toString(c.aggregation)},
+                        {"steps", o.steps},
+                        {"batch", o.batchSize},
                         {"lr", o.learningRate},
+                        {"warmup", o.warmupSteps},
+                        {"weight_decay", o.weightDecay},
+                        {"clip", o.clipNorm},
                         {"seed", o.seed},
                         {"rewrite_rate", o.textAugment.rewriteRate},
                         {"sentence_rate", o.textAugment.sentenceRate},
@@ -250,7 +251,7 @@ std::string initBundle(const InitOptions& o) {
   auto config = model::presetConfig(o.config);
   config.aggregation = model::parseAggregation(o.aggregation);
   const auto studies = loadManifest(o.corpus);
-  auto tok = tokenizer::trainWordPiece(detail::reportTexts(studies), o.vocabSize > 0 ? o.vocabSize : detail::defaultVocab(o.config));
+  auto tok = tokenizer::trainWordPiece(reportTexts(studies), o.vocabSize > 0 ? o.vocabSize : defaultVocab(o.config));
   config.vocabSize = static_cast<int>(tok->vocabSize());
   auto m = model::makeModel(config, o.seed);
   boost::json::object prov{{"trainer", "mcr-train init"},
