@@ -116,12 +116,12 @@ TEST(Concurrency, SearchesWithTheirOwnEfDuringALargeBatch) {
         const Space space = q % 3 == 2 ? Space::Reports : Space::Images;
         auto hits = index->search(space, queries[q % queries.size()].data(), k, filter, ef);
         EXPECT_LE(hits.size(), k);
-        if (space == Space::Images && !filter.modality) EXPECT_EQ(hits.size(), k) << "ef " << ef;
+        if (space == Space::Images && !filter.modality) { EXPECT_EQ(hits.size(), k) << "ef " << ef; }
         std::set<std::string> keys;
         for (std::size_t i = 0; i < hits.size(); ++i) {
           EXPECT_TRUE(keys.insert(hits[i].record.instance).second) << hits[i].record.instance << " twice";
-          if (filter.modality) EXPECT_EQ(hits[i].record.modality, "DX");
-          if (i > 0) EXPECT_GE(hits[i - 1].score, hits[i].score);
+          if (filter.modality) { EXPECT_EQ(hits[i].record.modality, "DX"); }
+          if (i > 0) { EXPECT_GE(hits[i - 1].score, hits[i].score); }
         }
         ++searches;
       }
@@ -139,7 +139,7 @@ TEST(Concurrency, SearchesWithTheirOwnEfDuringALargeBatch) {
       const auto hits = index->search(Space::Images, queries[0].data(), k, {}, 20);
       const bool lastSeen = index->contains(Space::Images, bigLast);
       EXPECT_EQ(hits.size(), k);
-      if (lastBefore) EXPECT_TRUE(firstSeen) << "the batch's last item became visible before its first";
+      if (lastBefore) { EXPECT_TRUE(firstSeen) << "the batch's last item became visible before its first"; }
       if (firstSeen && !lastSeen) ++searchesInsideTheBatch;
     }
   });

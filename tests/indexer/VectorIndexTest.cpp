@@ -114,7 +114,7 @@ TEST(VectorIndex, EfIsPerSearch) {
   std::set<std::string> distinct;
   for (std::size_t i = 0; i < hits.size(); ++i) {
     distinct.insert(hits[i].record.instance);
-    if (i > 0) EXPECT_GE(hits[i - 1].score, hits[i].score);
+    if (i > 0) { EXPECT_GE(hits[i - 1].score, hits[i].score); }
   }
   EXPECT_EQ(distinct.size(), 50u);
 
