@@ -122,7 +122,7 @@ std::vector<PendingStudy> listOrthancStudies(const std::string& url, const std::
         } else if (modality == "SR" && !study.report) {
           const std::string bytes = orthanc.get("/instances/" + instanceId + "/file");
           try {
-            study.report = PendingReport{seriesId, instanceId, report::extractSrText(bytes.data(), bytes.size())};
+            study.report = PendingReport{seriesId, instanceId, report::readReportText(bytes.data(), bytes.size())};
           } catch (const report::NoReportText&) {
             // not a narrative SR: look at the next one
           }

@@ -83,7 +83,7 @@ std::vector<Study> fetchOrthancStudies(const OrthancSourceOptions& o) {
     std::string reportText;
     try {
       const std::string sr = orthanc.get("/instances/" + srInstance + "/file");
-      reportText = report::normaliseReportText(report::extractSrText(sr.data(), sr.size()));
+      reportText = report::readReportText(sr.data(), sr.size());
     } catch (const report::NoReportText&) {
       continue;  // an SR without narrative text is not a training pair
     }

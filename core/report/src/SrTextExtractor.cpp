@@ -241,4 +241,10 @@ std::string extractSrTextFile(const std::string& path) {
   });
 }
 
+std::string readReportText(const void* data, std::size_t size) {
+  return normaliseReportText(extractSrText(data, size));
+}
+
+std::string readReportTextFile(const std::string& path) { return normaliseReportText(extractSrTextFile(path)); }
+
 }  // namespace mcr::report
