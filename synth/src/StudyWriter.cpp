@@ -9,13 +9,13 @@
 #include <dcmtk/dcmjpeg/djrplol.h>
 #include <dcmtk/dcmjpls/djencode.h>
 #include <dcmtk/dcmjpls/djrparam.h>
-#include <dcmtk/dcmsr/dsrdoc.h>
 
 #include <cstdio>
 #include <fstream>
 #include <mutex>
 
 #include "mcr/image/ImageOps.h"
+#include "mcr/report/BasicTextSr.h"
 
 namespace mcr::synth {
 namespace {
@@ -28,10 +28,21 @@ void put(DcmItem& ds, const DcmTagKey& tag, const std::string& value, const char
   check(ds.putAndInsertString(tag, value.c_str()), std::string("cannot set ") + what);
 }
 
+constexpr const char* kStudyDescription = "XR CHEST PA (SYNTHETIC)";
+
 std::string formatMm(double mm) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", mm);
   return buf;
+}
+
+// One paragraph per section: a line break inside a CSV field is a space, not a new
+// section (a blank line would otherwise start an untitled paragraph).
+std::string oneParagraph(const std::string& text) {
+  std::string out = text;
+  for (char& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  return out.find_first_not_of(" \t") == std::string::npos ? std::string("None.") : out;
 }
 
 }  // namespace
@@ -96,7 +107,7 @@ void writeImageDicom(const std::string& path, const Phantom& phantom, const Stud
   put(ds, DCM_Modality, "CR", "Modality");
   put(ds, DCM_Manufacturer, "orthanc-mcr mcr-synth (synthetic phantom)", "Manufacturer");
   put(ds, DCM_ReferringPhysicianName, "", "ReferringPhysicianName");
-  put(ds, DCM_StudyDescription, "XR CHEST PA (SYNTHETIC)", "StudyDescription");
+  put(ds, DCM_StudyDescription, kStudyDescription, "StudyDescription");
   put(ds, DCM_SeriesDescription, "PA (synthetic phantom)", "SeriesDescription");
   put(ds, DCM_PatientName, id.patientName, "PatientName");
   put(ds, DCM_PatientID, id.patientId, "PatientID");
@@ -151,59 +162,29 @@ void writeImageDicom(const std::string& path, const Phantom& phantom, const Stud
 
 void writeReportDicom(const std::string& path, const std::string& findings, const std::string& impression,
                       const StudyIdentity& id) {
-  DSRDocument doc(DSRTypes::DT_BasicTextSR);
-  // Report text from a CSV may be UTF-8; declare what the bytes are.
-  auto ascii = [](const std::string& t) {
-    for (unsigned char c : t)
-      if (c >= 0x80) return false;
-    return true;
-  };
-  const bool utf8 = !ascii(findings) || !ascii(impression) || !ascii(id.patientId);
-  check(doc.setSpecificCharacterSetType(utf8 ? DSRTypes::CS_UTF8 : DSRTypes::CS_Latin1), "SR character set");
-  check(doc.createNewSeriesInStudy(id.studyInstanceUid.c_str()), "SR study");
-  check(doc.setPatientID(id.patientId.c_str()), "SR PatientID");
-  check(doc.setPatientName(id.patientName.c_str()), "SR PatientName");
-  check(doc.setPatientSex(id.patientSex.c_str()), "SR PatientSex");
-  check(doc.setStudyDate(id.studyDate.c_str()), "SR StudyDate");
-  check(doc.setStudyTime(id.studyTime.c_str()), "SR StudyTime");
-  check(doc.setStudyID(id.studyId.c_str()), "SR StudyID");
-  check(doc.setAccessionNumber(id.accession.c_str()), "SR AccessionNumber");
-  check(doc.setStudyDescription("XR CHEST PA (SYNTHETIC)"), "SR StudyDescription");
-  check(doc.setSeriesDescription("Report (synthetic)"), "SR SeriesDescription");
-  check(doc.setManufacturer("orthanc-mcr mcr-synth"), "SR Manufacturer");
-  check(doc.setSeriesNumber("2"), "SR SeriesNumber");
-  check(doc.setInstanceNumber("1"), "SR InstanceNumber");
-  check(doc.setContentDate(id.studyDate.c_str()), "SR ContentDate");
-  check(doc.setContentTime(id.studyTime.c_str()), "SR ContentTime");
-  check(doc.setCompletionFlagDescription("synthetic report"), "SR completion");
-
-  DSRDocumentTree& tree = doc.getTree();
-  auto addTextSection = [&](const DSRCodedEntryValue& heading, const DSRCodedEntryValue& item, const std::string& text,
-                            DSRTypes::E_AddMode mode) {
-    if (tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Container, mode) == 0)
-      throw WriteError("cannot add SR section");
-    check(tree.getCurrentContentItem().setConceptName(heading), "SR section name");
-    if (tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text, DSRTypes::AM_belowCurrent) == 0)
-      throw WriteError("cannot add SR text");
-    check(tree.getCurrentContentItem().setConceptName(item), "SR text name");
-    check(tree.getCurrentContentItem().setStringValue(text.c_str()), "SR text value");
-    tree.goUp();
-  };
-  if (tree.addContentItem(DSRTypes::RT_isRoot, DSRTypes::VT_Container) == 0) throw WriteError("cannot add SR root");
-  check(tree.getCurrentContentItem().setConceptName(DSRCodedEntryValue("18748-4", "LN", "Diagnostic Imaging Report")),
-        "SR title");
-  addTextSection(DSRCodedEntryValue("121070", "DCM", "Findings"), DSRCodedEntryValue("121071", "DCM", "Finding"),
-                 findings.empty() ? std::string("None.") : findings, DSRTypes::AM_belowCurrent);
-  addTextSection(DSRCodedEntryValue("121072", "DCM", "Impressions"), DSRCodedEntryValue("121073", "DCM", "Impression"),
-                 impression.empty() ? std::string("None.") : impression, DSRTypes::AM_afterCurrent);
-
-  DcmFileFormat file;
-  check(doc.write(*file.getDataset()), "SR encoding");
-  // createNewSeriesInStudy made fresh series/instance UIDs; use the study's own.
-  put(*file.getDataset(), DCM_SeriesInstanceUID, id.reportSeriesUid, "SR SeriesInstanceUID");
-  put(*file.getDataset(), DCM_SOPInstanceUID, id.reportSopUid, "SR SOPInstanceUID");
-  put(*file.getDataset(), DCM_ReferringPhysicianName, "", "SR ReferringPhysicianName");
-  check(file.saveFile(path.c_str(), EXS_LittleEndianExplicit), "cannot write '" + path + "'");
+  const report::StudyTags study{{"PatientID", id.patientId},     {"PatientName", id.patientName},
+                                {"PatientSex", id.patientSex},   {"StudyInstanceUID", id.studyInstanceUid},
+                                {"StudyDate", id.studyDate},     {"StudyTime", id.studyTime},
+                                {"StudyID", id.studyId},         {"AccessionNumber", id.accession},
+                                {"StudyDescription", kStudyDescription}};
+  report::SrOptions options;
+  options.sopInstanceUid = id.reportSopUid;  // assigned with the study's other UIDs
+  options.seriesInstanceUid = id.reportSeriesUid;
+  options.seriesNumber = "2";  // the image is series 1
+  options.seriesDescription = "Report (synthetic)";
+  options.manufacturer = "orthanc-mcr mcr-synth";
+  options.contentDate = id.studyDate;
+  options.contentTime = id.studyTime;
+  report::BuiltReport built;
+  try {
+    built = report::buildBasicTextSr(
+        study, "FINDINGS: " + oneParagraph(findings) + "\n\nIMPRESSION: " + oneParagraph(impression), options);
+  } catch (const std::exception& e) {
+    throw WriteError("cannot build the report SR: " + std::string(e.what()));
+  }
+  std::ofstream out(path, std::ios::binary);
+  out.write(built.dicom.data(), static_cast<std::streamsize>(built.dicom.size()));
+  if (!out) throw WriteError("cannot write '" + path + "'");
 }
 
 void writeImagePng(const std::string& path, const Phantom& phantom) {
