@@ -33,8 +33,13 @@ std::string trim(std::string_view s) {
 // Code points of a field; throws on invalid UTF-8 (Boost.JSON already validates strings of
 // JSON bodies, query strings come straight from the client).
 std::size_t utf8Length(std::string_view s, const char* field) {
-  if (!report::isValidUtf8(s)) throw badRequest(std::string("field '") + field + "' is not valid UTF-8");
-  return report::codePoints(s);
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < s.size(); ++count) {
+    const std::size_t length = report::utf8CharLength(s, i);
+    if (length == 0) throw badRequest(std::string("field '") + field + "' is not valid UTF-8");
+    i += length;
+  }
+  return count;
 }
 
 Target parseTarget(std::string_view value) {

@@ -28,10 +28,21 @@ void put(DcmItem& ds, const DcmTagKey& tag, const std::string& value, const char
   check(ds.putAndInsertString(tag, value.c_str()), std::string("cannot set ") + what);
 }
 
+constexpr const char* kStudyDescription = "XR CHEST PA (SYNTHETIC)";
+
 std::string formatMm(double mm) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6g", mm);
   return buf;
+}
+
+// One paragraph per section: a line break inside a CSV field is a space, not a new
+// section (a blank line would otherwise start an untitled paragraph).
+std::string oneParagraph(const std::string& text) {
+  std::string out = text;
+  for (char& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  return out.find_first_not_of(" \t") == std::string::npos ? std::string("None.") : out;
 }
 
 }  // namespace
@@ -96,7 +107,7 @@ void writeImageDicom(const std::string& path, const Phantom& phantom, const Stud
   put(ds, DCM_Modality, "CR", "Modality");
   put(ds, DCM_Manufacturer, "orthanc-mcr mcr-synth (synthetic phantom)", "Manufacturer");
   put(ds, DCM_ReferringPhysicianName, "", "ReferringPhysicianName");
-  put(ds, DCM_StudyDescription, "XR CHEST PA (SYNTHETIC)", "StudyDescription");
+  put(ds, DCM_StudyDescription, kStudyDescription, "StudyDescription");
   put(ds, DCM_SeriesDescription, "PA (synthetic phantom)", "SeriesDescription");
   put(ds, DCM_PatientName, id.patientName, "PatientName");
   put(ds, DCM_PatientID, id.patientId, "PatientID");
@@ -151,32 +162,28 @@ void writeImageDicom(const std::string& path, const Phantom& phantom, const Stud
 
 void writeReportDicom(const std::string& path, const std::string& findings, const std::string& impression,
                       const StudyIdentity& id) {
-  // The project's one SR template (mcr::report::buildBasicTextSr), as the plugin writes it.
-  const mcr::report::StudyTags study{{"PatientID", id.patientId},       {"PatientName", id.patientName},
-                                     {"PatientSex", id.patientSex},     {"StudyInstanceUID", id.studyInstanceUid},
-                                     {"StudyDate", id.studyDate},       {"StudyTime", id.studyTime},
-                                     {"StudyID", id.studyId},           {"AccessionNumber", id.accession},
-                                     {"StudyDescription", "XR CHEST PA (SYNTHETIC)"}};
-  mcr::report::SrSeries series;
-  series.seriesInstanceUid = id.reportSeriesUid;
-  series.sopInstanceUid = id.reportSopUid;
-  series.seriesDescription = "Report (synthetic)";
-  series.manufacturer = "orthanc-mcr mcr-synth";
-  series.seriesNumber = "2";
-  series.instanceNumber = "1";
-  series.contentDate = id.studyDate;
-  series.contentTime = id.studyTime;
-  const std::string text = "FINDINGS: " + (findings.empty() ? std::string("None.") : findings) + "\n\nIMPRESSION: " +
-                           (impression.empty() ? std::string("None.") : impression);
-  mcr::report::BuiltReport built;
+  const report::StudyTags study{{"PatientID", id.patientId},     {"PatientName", id.patientName},
+                                {"PatientSex", id.patientSex},   {"StudyInstanceUID", id.studyInstanceUid},
+                                {"StudyDate", id.studyDate},     {"StudyTime", id.studyTime},
+                                {"StudyID", id.studyId},         {"AccessionNumber", id.accession},
+                                {"StudyDescription", kStudyDescription}};
+  report::SrOptions options;
+  options.sopInstanceUid = id.reportSopUid;  // assigned with the study's other UIDs
+  options.seriesInstanceUid = id.reportSeriesUid;
+  options.seriesNumber = "2";  // the image is series 1
+  options.seriesDescription = "Report (synthetic)";
+  options.manufacturer = "orthanc-mcr mcr-synth";
+  options.contentDate = id.studyDate;
+  options.contentTime = id.studyTime;
+  report::BuiltReport built;
   try {
-    built = mcr::report::buildBasicTextSr(study, text, series);
+    built = report::buildBasicTextSr(
+        study, "FINDINGS: " + oneParagraph(findings) + "\n\nIMPRESSION: " + oneParagraph(impression), options);
   } catch (const std::exception& e) {
-    throw WriteError(std::string("cannot build the SR: ") + e.what());
+    throw WriteError("cannot build the report SR: " + std::string(e.what()));
   }
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  std::ofstream out(path, std::ios::binary);
   out.write(built.dicom.data(), static_cast<std::streamsize>(built.dicom.size()));
-  out.flush();
   if (!out) throw WriteError("cannot write '" + path + "'");
 }
 

@@ -1,3 +1,4 @@
+// The project's one SR writer: what it writes, and that readReportText reads it back.
 #include <gtest/gtest.h>
 
 #include <dcmtk/config/osconfig.h>
@@ -8,10 +9,8 @@
 
 #include "mcr/report/BasicTextSr.h"
 #include "mcr/report/ReportText.h"
-#include "mcr/report/Utf8.h"
 
-using namespace mcr::report;
-
+namespace mcr::report {
 namespace {
 
 StudyTags study() {
@@ -19,31 +18,29 @@ StudyTags study() {
           {"StudyDate", "20240115"}, {"StudyTime", "101500"}, {"AccessionNumber", "A42"}};
 }
 
-std::string tagOf(DcmItem& ds, const DcmTagKey& key) {
+std::string tagOf(DcmDataset& ds, const DcmTagKey& key) {
   OFString value;
   ds.findAndGetOFStringArray(key, value);
   return value.c_str();
 }
 
-bool readBack(const BuiltReport& built, DcmFileFormat& file) {
+// Parses Part 10 bytes; the file owns the dataset.
+void parse(const std::string& bytes, DcmFileFormat& file) {
   DcmInputBufferStream in;
-  in.setBuffer(built.dicom.data(), built.dicom.size());
+  in.setBuffer(bytes.data(), bytes.size());
   in.setEos();
   file.transferInit();
-  const bool good = file.read(in).good();
+  ASSERT_TRUE(file.read(in).good());
   file.transferEnd();
-  return good;
 }
 
-}  // namespace
-
-TEST(ReportSr, BuildsBasicTextSrInTheStudy) {
+TEST(BasicTextSr, BuildsBasicTextSrInTheStudy) {
   BuiltReport built = buildBasicTextSr(study(), "FINDINGS: Small right pleural effusion.\n\nIMPRESSION: Effusion. Ünïcode ok.");
   ASSERT_GT(built.dicom.size(), 132u);
   EXPECT_EQ(built.dicom.substr(128, 4), "DICM");
 
   DcmFileFormat file;
-  ASSERT_TRUE(readBack(built, file));
+  parse(built.dicom, file);
   DcmDataset& ds = *file.getDataset();
   EXPECT_EQ(tagOf(ds, DCM_SOPClassUID), "1.2.840.10008.5.1.4.1.1.88.11");
   EXPECT_EQ(tagOf(ds, DCM_Modality), "SR");
@@ -54,77 +51,77 @@ TEST(ReportSr, BuildsBasicTextSrInTheStudy) {
   EXPECT_EQ(tagOf(ds, DCM_AccessionNumber), "A42");
   EXPECT_EQ(tagOf(ds, DCM_SpecificCharacterSet), "ISO_IR 192");
   EXPECT_EQ(tagOf(ds, DCM_SOPInstanceUID), built.sopInstanceUid);
-  EXPECT_NE(built.seriesInstanceUid, "");
+  EXPECT_EQ(tagOf(ds, DCM_SeriesInstanceUID), built.seriesInstanceUid);
+  OFString metaSop;
+  file.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPInstanceUID, metaSop);
+  EXPECT_EQ(metaSop.c_str(), built.sopInstanceUid);
 
-  EXPECT_EQ(built.sopInstanceUid.rfind("2.25.", 0), 0u) << built.sopInstanceUid;
-  EXPECT_EQ(built.seriesInstanceUid.rfind("2.25.", 0), 0u) << built.seriesInstanceUid;
-  EXPECT_LE(built.sopInstanceUid.size(), 64u);  // a DICOM UI value
-  std::string text = extractSrText(built.dicom.data(), built.dicom.size());
-  EXPECT_NE(text.find("Small right pleural effusion."), std::string::npos) << text;
-  EXPECT_NE(text.find("IMPRESSION: Effusion."), std::string::npos) << text;
-  EXPECT_EQ(text.find("FINDINGS: FINDINGS"), std::string::npos) << "headings are not repeated: " << text;
-  EXPECT_EQ(readReportText(built.dicom.data(), built.dicom.size()), normaliseReportText(text));
+  const std::string text = readReportText(built.dicom.data(), built.dicom.size());
+  EXPECT_EQ(text, "FINDINGS: Small right pleural effusion.\nIMPRESSION: Effusion. Ünïcode ok.");
 }
 
-TEST(ReportSr, GivenUidsAndSeriesFactsAreWritten) {
-  SrSeries series;
-  series.seriesInstanceUid = "2.25.11";
-  series.sopInstanceUid = "2.25.12";
-  series.seriesNumber = "2";
-  series.contentDate = "20240115";
-  const BuiltReport built = buildBasicTextSr(study(), "FINDINGS: None.", series);
-  EXPECT_EQ(built.sopInstanceUid, "2.25.12");
-  EXPECT_EQ(built.seriesInstanceUid, "2.25.11");
-  DcmFileFormat file;
-  ASSERT_TRUE(readBack(built, file));
-  EXPECT_EQ(tagOf(*file.getDataset(), DCM_SOPInstanceUID), "2.25.12");
-  EXPECT_EQ(tagOf(*file.getDataset(), DCM_SeriesNumber), "2");
-  EXPECT_EQ(tagOf(*file.getDataset(), DCM_ContentDate), "20240115");
-  OFString mediaUid;
-  file.getMetaInfo()->findAndGetOFString(DCM_MediaStorageSOPInstanceUID, mediaUid);
-  EXPECT_EQ(mediaUid, "2.25.12");
-}
-
-TEST(Utf8, StrictPerRfc3629) {
-  EXPECT_TRUE(isValidUtf8("plain ASCII, tabs\tand\nlines"));
-  EXPECT_TRUE(isValidUtf8("caf\xC3\xA9 \xE2\x80\x93 \xF0\x9F\x98\x80"));  // 2, 3 and 4 bytes
-  EXPECT_TRUE(isValidUtf8("\xF4\x8F\xBF\xBF"));                          // U+10FFFF
-  EXPECT_FALSE(isValidUtf8("\xED\xA0\x80"));      // a UTF-16 surrogate (U+D800)
-  EXPECT_FALSE(isValidUtf8("\xC0\xAF"));           // overlong '/'
-  EXPECT_FALSE(isValidUtf8("\xE0\x80\xAF"));      // overlong, 3 bytes
-  EXPECT_FALSE(isValidUtf8("\xF0\x80\x80\xAF"));  // overlong, 4 bytes
-  EXPECT_FALSE(isValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
-  EXPECT_FALSE(isValidUtf8("\xC3"));               // truncated
-  EXPECT_FALSE(isValidUtf8("\xE2\x80"));           // truncated
-  EXPECT_FALSE(isValidUtf8("\xFF"));
-  EXPECT_FALSE(isValidUtf8("\x80"));               // a lone continuation byte
-  EXPECT_TRUE(isValidUtf8(std::string("nul\0byte", 8)));  // valid UTF-8; the SR builder refuses it
-  EXPECT_EQ(codePoints("caf\xC3\xA9 \xF0\x9F\x98\x80"), 6u);
-}
-
-TEST(ReportSr, RefusesSurrogatesAndOverlongForms) {
-  EXPECT_THROW(buildBasicTextSr(study(), "bad \xED\xA0\x80 surrogate"), std::invalid_argument);
-  EXPECT_THROW(buildBasicTextSr(study(), "bad \xC0\xAF overlong"), std::invalid_argument);
-}
-
-TEST(NormaliseReportText, IsIdempotentOnWhatItMade) {
-  for (const char* raw : {"FINDINGS:  XXXX heart   size normal .\n\nIMPRESSION: no acute disease", "  a\tb  c. ", ""}) {
-    const std::string once = normaliseReportText(raw);
-    EXPECT_EQ(normaliseReportText(once), once) << raw;
+// docs/api.md promises UUID-derived UIDs (ITU-T X.667), valid as DICOM UIs (<= 64 chars).
+TEST(BasicTextSr, UidsAreUuidDerived) {
+  const BuiltReport built = buildBasicTextSr(study(), "one");
+  for (const std::string& uid : {built.sopInstanceUid, built.seriesInstanceUid}) {
+    EXPECT_EQ(uid.rfind("2.25.", 0), 0u) << uid;
+    EXPECT_LE(uid.size(), 64u) << uid;
+    EXPECT_EQ(uid.find_first_not_of("0123456789.", 0), std::string::npos) << uid;
   }
+  EXPECT_NE(built.sopInstanceUid, built.seriesInstanceUid);
 }
 
-TEST(ReportSr, EachReportIsANewInstance) {
+TEST(BasicTextSr, EachReportIsANewInstance) {
   auto a = buildBasicTextSr(study(), "one");
   auto b = buildBasicTextSr(study(), "one");
   EXPECT_NE(a.sopInstanceUid, b.sopInstanceUid);
+  EXPECT_NE(a.seriesInstanceUid, b.seriesInstanceUid);
 }
 
-TEST(ReportSr, RejectsBadInput) {
+// mcr-synth assigns a study's UIDs before writing it.
+TEST(BasicTextSr, OptionsSetUidsAndSeriesAttributes) {
+  SrOptions options;
+  options.sopInstanceUid = "2.25.1";
+  options.seriesInstanceUid = "2.25.2";
+  options.seriesNumber = "2";
+  options.seriesDescription = "Report (synthetic)";
+  options.contentDate = "20260102";
+  options.contentTime = "090000";
+  StudyTags tags = study();
+  tags["StudyDescription"] = "XR CHEST PA";
+  const BuiltReport built = buildBasicTextSr(tags, "FINDINGS: x.", options);
+  EXPECT_EQ(built.sopInstanceUid, "2.25.1");
+  EXPECT_EQ(built.seriesInstanceUid, "2.25.2");
+  DcmFileFormat file;
+  parse(built.dicom, file);
+  DcmDataset& ds = *file.getDataset();
+  EXPECT_EQ(tagOf(ds, DCM_SOPInstanceUID), "2.25.1");
+  EXPECT_EQ(tagOf(ds, DCM_SeriesInstanceUID), "2.25.2");
+  EXPECT_EQ(tagOf(ds, DCM_SeriesNumber), "2");
+  EXPECT_EQ(tagOf(ds, DCM_SeriesDescription), "Report (synthetic)");
+  EXPECT_EQ(tagOf(ds, DCM_StudyDescription), "XR CHEST PA");
+  EXPECT_EQ(tagOf(ds, DCM_ContentDate), "20260102");
+  EXPECT_EQ(tagOf(ds, DCM_ContentTime), "090000");
+}
+
+TEST(BasicTextSr, ParagraphsAndHeadings) {
+  const std::string text = "Findings: line one\n  line two\n\n\nimpression text without heading\n\nImpression:  Normal.";
+  const BuiltReport built = buildBasicTextSr(study(), text);
+  EXPECT_EQ(readReportText(built.dicom.data(), built.dicom.size()),
+            "FINDINGS: line one line two\nFINDINGS: impression text without heading\nIMPRESSION: Normal.");
+}
+
+TEST(BasicTextSr, RejectsBadInput) {
   EXPECT_THROW(buildBasicTextSr(study(), ""), std::invalid_argument);
   EXPECT_THROW(buildBasicTextSr(study(), " \n\n \t"), std::invalid_argument);
   EXPECT_THROW(buildBasicTextSr(study(), "bad \xff utf8"), std::invalid_argument);
+  EXPECT_THROW(buildBasicTextSr(study(), "surrogate \xed\xa0\x80"), std::invalid_argument);
+  EXPECT_THROW(buildBasicTextSr(study(), "overlong \xc0\xaf"), std::invalid_argument);
   EXPECT_THROW(buildBasicTextSr(study(), std::string("nul\0byte", 8)), std::invalid_argument);
+  EXPECT_THROW(buildBasicTextSr(study(), "escape \x1b[0m"), std::invalid_argument);
   EXPECT_THROW(buildBasicTextSr({{"PatientID", "x"}}, "text"), std::invalid_argument);
   EXPECT_THROW(buildBasicTextSr(study(), "FINDINGS:\n\nIMPRESSION:"), std::invalid_argument);
 }
+
+}  // namespace
+}  // namespace mcr::report

@@ -47,6 +47,20 @@ TEST(NormaliseReportText, LeavesNumbersAbbreviationsAndCaseAlone) {
   EXPECT_EQ(normaliseReportText("Größe normal; IMPRESSION: Kein Erguss!"), "Größe normal; IMPRESSION: Kein Erguss!");
 }
 
+// ReportText.h's rule rests on this: text normalised where it entered (readReportText, a
+// CSV column) goes through the Embedder's normaliseReportText unchanged.
+TEST(NormaliseReportText, IsIdempotent) {
+  for (const char* text :
+       {"Normal chest x-XXXX.", "XXXX-year-old XXXX with XXXX.", "Pleural XXXX/fluid (XXXX) XXXX-a-XXXX seen",
+        "\"XXXX\" was RADXXXX.", "XX-XXXX-XX and XXX/XXXX/X", "( ( ) ) x ( . ) y [ ]", "a , . ; : b",
+        "apex.There opacities,mild a.Bc", ". , leading\n: second line\n\n, third", "FINDINGS:: body",
+        "  The heart\tis   normal. \r\n\r\n\n  IMPRESSION:  Normal.\n", "a\x01" "b\x7f" "c",
+        "Größe normal; IMPRESSION: Kein Erguss!", "ends with ( open", "1. One. 2. Two.3. Three"}) {
+    const std::string once = normaliseReportText(text);
+    EXPECT_EQ(normaliseReportText(once), once) << text;
+  }
+}
+
 TEST(NormaliseReportText, IuReportsLoseEveryDeidentificationTokenAndAreStable) {
   const auto texts = tokenizer::testing::readIuReportTexts(MCR_IU_REPORTS_CSV);
   if (!texts) GTEST_SKIP() << "IU report table not found at " << MCR_IU_REPORTS_CSV << " (shared research data)";

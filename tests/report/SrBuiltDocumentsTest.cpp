@@ -102,6 +102,27 @@ TEST(BuiltSr, TextIsNormalisedAndDeidentificationTokensRemoved) {
   EXPECT_EQ(extractBoth(sr.bytes("deid.dcm"), "deid.dcm"), "IMPRESSION: Normal chest. No change since.");
 }
 
+// extractSrText normalises each paragraph; readReportText also normalises the joins, so
+// its result is a fixed point of normaliseReportText (ReportText.h's rule).
+TEST(BuiltSr, ReadReportTextIsNormalisedAsAWhole) {
+  SrBuilder sr(DSRTypes::DT_EnhancedSR);
+  sr.root(reportTitle())
+      .container({"121070", "DCM", "Findings:"}, kBelow)  // a concept name that ends in a colon
+      .text(findingCode(), "Lungs are clear.", kBelow)
+      .up()
+      .container(impressionCode(), kAfter)
+      .text(findingCode(), "Normal XXXX chest.", kBelow);
+  const std::string bytes = sr.bytes("joins.dcm");
+  EXPECT_EQ(extractSrText(bytes.data(), bytes.size()), "FINDINGS:: Lungs are clear.\nIMPRESSION: Normal chest.");
+  const std::string text = readReportText(bytes.data(), bytes.size());
+  EXPECT_EQ(text, "FINDINGS: Lungs are clear.\nIMPRESSION: Normal chest.");
+  EXPECT_EQ(normaliseReportText(text), text);
+  const std::string path = testing::tempPath("joins.dcm");
+  std::ofstream(path, std::ios::binary) << bytes;
+  EXPECT_EQ(readReportTextFile(path), text);
+  std::remove(path.c_str());
+}
+
 TEST(BuiltSr, Latin1TextComesOutAsUtf8) {
   SrBuilder sr(DSRTypes::DT_BasicTextSR);
   ASSERT_TRUE(sr.document().setSpecificCharacterSetType(DSRTypes::CS_Latin1).good());

@@ -136,9 +136,14 @@ TEST(DicomReport, SrIsValidAndItsTextRoundTrips) {
   EXPECT_EQ(str(ds, DCM_SOPInstanceUID), id.reportSopUid);
   EXPECT_EQ(str(ds, DCM_SeriesInstanceUID), id.reportSeriesUid);
 
-  const std::string text = mcr::report::extractSrTextFile(path);
-  EXPECT_NE(text.find("FINDINGS: " + mcr::report::normaliseReportText(findings)), std::string::npos) << text;
-  EXPECT_NE(text.find("IMPRESSION: " + mcr::report::normaliseReportText(impression)), std::string::npos) << text;
+  EXPECT_EQ(str(ds, DCM_Modality), "SR");
+  EXPECT_EQ(str(ds, DCM_SeriesNumber), "2");
+  EXPECT_EQ(str(ds, DCM_SeriesDescription), "Report (synthetic)");
+  EXPECT_EQ(str(ds, DCM_ContentDate), id.studyDate);
+
+  // The SR reads back as the text mcr-synth writes for PNG output (StudySpec::reportText).
+  EXPECT_EQ(mcr::report::readReportTextFile(path),
+            mcr::report::normaliseReportText("FINDINGS: " + findings + "\nIMPRESSION: " + impression));
 
   bool found = false;
   const std::string report = dciodvfy(path, found);
@@ -160,7 +165,19 @@ TEST(DicomReport, Utf8TextIsDeclaredAndRoundTrips) {
   DcmFileFormat file;
   ASSERT_TRUE(file.loadFile(path.c_str()).good());
   EXPECT_EQ(str(*file.getDataset(), DCM_SpecificCharacterSet), "ISO_IR 192");
-  const std::string text = mcr::report::extractSrTextFile(path);
+  const std::string text = mcr::report::readReportTextFile(path);
   EXPECT_NE(text.find("caf\xC3\xA9"), std::string::npos) << text;
+  std::filesystem::remove_all(dir);
+}
+
+// One SR template for every writer: an empty section says so; text that is not UTF-8 or
+// holds control characters is refused rather than written under a false character set.
+TEST(DicomReport, EmptySectionsAndBadTextAreHandled) {
+  const std::string dir = test::tempDir("sr-edge");
+  const std::string path = dir + "/report.dcm";
+  writeReportDicom(path, "", "Line one\nline two.", identity());
+  EXPECT_EQ(mcr::report::readReportTextFile(path), "FINDINGS: None.\nIMPRESSION: Line one line two.");
+  EXPECT_THROW(writeReportDicom(path, "Latin-1 caf\xE9.", "x", identity()), WriteError);
+  EXPECT_THROW(writeReportDicom(path, std::string("nul\0", 4), "x", identity()), WriteError);
   std::filesystem::remove_all(dir);
 }

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "TrainerTestData.h"
+#include "mcr/report/BasicTextSr.h"
 
 namespace mcr::trainer {
 namespace {
@@ -47,6 +48,23 @@ TEST(Manifest, GenericManifestGetsAByPatientSplit) {
     EXPECT_FALSE(s.hasFindings);
   }
   EXPECT_EQ(studies[0].reportText, "Report, number 0");
+  fs::remove_all(dir);
+}
+
+// Report files are normalised once as they are read: a DICOM SR through readReportText,
+// a .txt through normaliseReportText; an inline text that normalises to nothing falls back
+// to the file.
+TEST(Manifest, ReportFilesAreReadNormalised) {
+  const auto dir = testing::uniqueTempDir("report-files");
+  const auto sr = report::buildBasicTextSr({{"StudyInstanceUID", "2.25.7"}}, "FINDINGS: Lungs  XXXX clear .\n\nIMPRESSION: Normal.");
+  std::ofstream((fs::path(dir) / "r.dcm").string(), std::ios::binary) << sr.dicom;
+  writeFile(dir, "r.txt", "  Heart   normal ,\n\n  no effusion .\n");
+  auto studies = loadManifest(writeFile(dir, "m.csv", "image_path,report_text,report_path\n"
+                                                      "a.png,,r.dcm\nb.png,XXXX,r.txt\nc.png,inline,r.txt\n"));
+  ASSERT_EQ(studies.size(), 3u);
+  EXPECT_EQ(studies[0].reportText, "FINDINGS: Lungs clear.\nIMPRESSION: Normal.");
+  EXPECT_EQ(studies[1].reportText, "Heart normal,\nno effusion.");
+  EXPECT_EQ(studies[2].reportText, "inline");
   fs::remove_all(dir);
 }
 

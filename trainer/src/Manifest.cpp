@@ -34,6 +34,8 @@ std::string splitForPatient(const std::string& patientId) {
 
 namespace {
 
+// Normalised report text of a .txt file or a DICOM SR (ReportText.h: normalised once, where
+// the text enters).
 std::string readReportFile(const std::string& path) {
   const auto ext = fs::path(path).extension().string();
   if (ext == ".txt") {
@@ -41,9 +43,9 @@ std::string readReportFile(const std::string& path) {
     if (!f) throw ManifestError("cannot read report file '" + path + "'");
     std::ostringstream ss;
     ss << f.rdbuf();
-    return ss.str();
+    return report::normaliseReportText(ss.str());
   }
-  return report::extractSrTextFile(path);  // DICOM SR; throws NoReportText
+  return report::readReportTextFile(path);  // DICOM SR; throws NoReportText
 }
 
 }  // namespace
@@ -75,15 +77,14 @@ std::vector<Study> loadManifest(const std::string& path) {
     s.imagePath = resolve(f[image]);
     s.studyId = study >= 0 ? f[study] : "row" + std::to_string(row.row);
     s.patientId = patient >= 0 && !f[patient].empty() ? f[patient] : s.studyId;
-    std::string raw = text >= 0 ? f[text] : "";
-    if (raw.empty() && report >= 0 && !f[report].empty()) {
+    s.reportText = text >= 0 ? report::normaliseReportText(f[text]) : "";
+    if (s.reportText.empty() && report >= 0 && !f[report].empty()) {
       try {
-        raw = readReportFile(resolve(f[report]));
+        s.reportText = readReportFile(resolve(f[report]));
       } catch (const std::exception& e) {
         throw ManifestError("manifest row " + std::to_string(row.row) + ": report: " + e.what());
       }
     }
-    s.reportText = report::normaliseReportText(raw);
     if (s.reportText.empty()) throw ManifestError("manifest row " + std::to_string(row.row) + " has an empty report");
     s.split = split >= 0 && !f[split].empty() ? f[split] : splitForPatient(s.patientId);
     if (s.split != "train" && s.split != "val" && s.split != "test")

@@ -73,6 +73,8 @@ class TorchEmbedder final : public Embedder {
       std::vector<std::vector<int64_t>> ids;
       std::size_t longest = 0;
       for (std::size_t i = 0; i < n; ++i) {
+        // The model's input contract: queries arrive raw; stored report text is already
+        // normalised and passes unchanged (idempotent, see mcr/report/ReportText.h).
         ids.push_back(loaded_.tokenizer->encode(report::normaliseReportText(texts[start + i]),
                                                 static_cast<std::size_t>(info_.maxTokens)));
         longest = std::max(longest, ids.back().size());

@@ -1,14 +1,14 @@
+// The Basic Text SR writer (see BasicTextSr.h for the template).
 #include "mcr/report/BasicTextSr.h"
 
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
 #include <dcmtk/dcmdata/dcostrmb.h>
-#include <dcmtk/dcmdata/dcuid.h>
 #include <dcmtk/dcmsr/dsrdoc.h>
+#include <dcmtk/ofstd/ofuuid.h>
 
 #include <mutex>
-#include <random>
 #include <vector>
 
 #include "mcr/report/Utf8.h"
@@ -17,32 +17,61 @@ namespace mcr::report {
 
 namespace {
 
+struct Paragraph {
+  bool impression = false;
+  std::string body;
+};
+
 std::string tag(const StudyTags& study, const char* keyword) {
   auto it = study.find(keyword);
   return it == study.end() ? std::string() : it->second;
 }
 
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r") - first + 1);
+}
+
+void validateText(const std::string& text) {
+  if (!isValidUtf8(text)) throw std::invalid_argument("the report is not valid UTF-8 text");
+  for (const char byte : text) {
+    const auto c = static_cast<unsigned char>(byte);
+    if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f)
+      throw std::invalid_argument("the report contains control characters");
+  }
+}
+
+// A leading "FINDINGS:" / "IMPRESSION:" becomes the item's concept name, not text.
+Paragraph withoutHeading(std::string text) {
+  Paragraph paragraph;
+  for (const char* heading : {"IMPRESSION:", "Impression:", "FINDINGS:", "Findings:"}) {
+    if (text.rfind(heading, 0) != 0) continue;
+    paragraph.impression = heading[1] == 'M' || heading[1] == 'm';
+    text = trimmed(text.substr(std::string(heading).size()));
+    break;
+  }
+  paragraph.body = std::move(text);
+  return paragraph;
+}
+
 // Paragraphs separated by blank lines; single line breaks inside one are kept as spaces.
-std::vector<std::string> paragraphs(const std::string& text) {
-  std::vector<std::string> out;
+std::vector<Paragraph> paragraphs(const std::string& text) {
+  std::vector<Paragraph> out;
   std::string current;
-  std::size_t start = 0;
-  while (start <= text.size()) {
+  auto flush = [&] {
+    if (!current.empty()) out.push_back(withoutHeading(current));
+    current.clear();
+  };
+  for (std::size_t start = 0; start <= text.size();) {
     std::size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
-    std::size_t first = line.find_first_not_of(" \t");
-    line = first == std::string::npos ? std::string() : line.substr(first);
-    if (line.empty()) {
-      if (!current.empty()) out.push_back(current);
-      current.clear();
-    } else {
-      current += current.empty() ? line : " " + line;
-    }
+    const std::string line = trimmed(text.substr(start, end - start));
+    if (line.empty()) flush();
+    else current += current.empty() ? line : " " + line;
     start = end + 1;
   }
-  if (!current.empty()) out.push_back(current);
+  flush();
   return out;
 }
 
@@ -50,121 +79,106 @@ void check(const OFCondition& c, const char* what) {
   if (c.bad()) throw std::runtime_error(std::string("building the SR failed at ") + what + ": " + c.text());
 }
 
-}  // namespace
-
+// Series and instance UIDs under 2.25 (ITU-T X.667): no registered root needed, unique
+// across every Orthanc that receives them.
 std::string newUuidUid() {
-  // 128 random bits (two 64-bit draws) as one decimal number: divide the pair by 10 repeatedly.
-  static std::mutex mutex;
-  static std::random_device device;
-  static std::mt19937_64 rng(device() ^ (static_cast<uint64_t>(device()) << 32));
-  uint64_t high, low;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    high = rng();
-    low = rng();
-  }
-  std::string digits;
-  do {
-    const unsigned __int128 value = (static_cast<unsigned __int128>(high) << 64) | low;
-    const unsigned __int128 quotient = value / 10;
-    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(value % 10)));
-    high = static_cast<uint64_t>(quotient >> 64);
-    low = static_cast<uint64_t>(quotient);
-  } while (high != 0 || low != 0);
-  return "2.25." + digits;
+  static std::mutex mutex;  // OFUUID's generator keeps process-wide state
+  std::lock_guard<std::mutex> lock(mutex);
+  OFString uid;
+  return OFUUID().toString(uid, OFUUID::ER_RepresentationOID).c_str();
 }
 
-BuiltReport buildBasicTextSr(const StudyTags& study, const std::string& reportText, const SrSeries& series) {
-  if (!isValidUtf8(reportText)) throw std::invalid_argument("the report is not valid UTF-8 text");
-  for (char c : reportText)
-    if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r' && c != '\t')
-      throw std::invalid_argument("the report holds a control character");
-  std::vector<std::string> parts = paragraphs(reportText);
-  if (parts.empty()) throw std::invalid_argument("the report is empty");
-  const std::string studyUid = tag(study, "StudyInstanceUID");
-  if (studyUid.empty()) throw std::invalid_argument("the study has no StudyInstanceUID");
-
-  DSRDocument doc(DSRTypes::DT_BasicTextSR);
+void setPatientAndStudy(DSRDocument& doc, const StudyTags& study, const SrOptions& options) {
   doc.setSpecificCharacterSetType(DSRTypes::CS_UTF8);
-  check(doc.createNewSeriesInStudy(studyUid.c_str()), "series");
+  check(doc.createNewSeriesInStudy(tag(study, "StudyInstanceUID").c_str()), "series");
   doc.setPatientID(tag(study, "PatientID").c_str());
   doc.setPatientName(tag(study, "PatientName").c_str(), OFFalse);
   doc.setPatientBirthDate(tag(study, "PatientBirthDate").c_str(), OFFalse);
   doc.setPatientSex(tag(study, "PatientSex").c_str(), OFFalse);
   doc.setAccessionNumber(tag(study, "AccessionNumber").c_str(), OFFalse);
   doc.setStudyID(tag(study, "StudyID").c_str(), OFFalse);
-  doc.setReferringPhysicianName(tag(study, "ReferringPhysicianName").c_str(), OFFalse);
   doc.setStudyDescription(tag(study, "StudyDescription").c_str(), OFFalse);
-  doc.setSeriesDescription(series.seriesDescription.c_str(), OFFalse);
-  doc.setManufacturer(series.manufacturer.c_str(), OFFalse);
-  if (!series.seriesNumber.empty()) check(doc.setSeriesNumber(series.seriesNumber.c_str()), "series number");
-  if (!series.instanceNumber.empty()) check(doc.setInstanceNumber(series.instanceNumber.c_str()), "instance number");
-  if (!series.contentDate.empty()) check(doc.setContentDate(series.contentDate.c_str()), "content date");
-  if (!series.contentTime.empty()) check(doc.setContentTime(series.contentTime.c_str()), "content time");
+  doc.setReferringPhysicianName(tag(study, "ReferringPhysicianName").c_str(), OFFalse);
+  if (!options.seriesNumber.empty()) check(doc.setSeriesNumber(options.seriesNumber.c_str()), "series number");
+  doc.setSeriesDescription(options.seriesDescription.c_str(), OFFalse);
+  doc.setManufacturer(options.manufacturer.c_str(), OFFalse);
+  if (!options.contentDate.empty()) check(doc.setContentDate(options.contentDate.c_str()), "content date");
+  if (!options.contentTime.empty()) check(doc.setContentTime(options.contentTime.c_str()), "content time");
+}
 
-  DSRDocumentTree& tree = doc.getTree();
+void addTextItems(DSRDocumentTree& tree, const std::vector<Paragraph>& parts) {
   if (tree.addContentItem(DSRTypes::RT_isRoot, DSRTypes::VT_Container) == 0)
     throw std::runtime_error("building the SR failed at the root container");
   check(tree.getCurrentContentItem().setConceptName(DSRCodedEntryValue("11528-7", "LN", "Radiology Report")),
         "root concept");
   DSRTypes::E_AddMode mode = DSRTypes::AM_belowCurrent;
-  for (const std::string& paragraph : parts) {
-    // A "FINDINGS:" / "IMPRESSION:" heading becomes the item's concept name (readers print
-    // the concept name as the heading, so it is not repeated in the text).
-    std::string body = paragraph;
-    bool impression = false;
-    for (const char* heading : {"IMPRESSION:", "Impression:", "FINDINGS:", "Findings:"}) {
-      if (body.rfind(heading, 0) == 0) {
-        impression = heading[1] == 'M' || heading[1] == 'm';
-        body = body.substr(std::string(heading).size());
-        std::size_t first = body.find_first_not_of(" \t");
-        body = first == std::string::npos ? std::string() : body.substr(first);
-        break;
-      }
-    }
-    if (body.empty()) continue;
+  for (const Paragraph& paragraph : parts) {
+    if (paragraph.body.empty()) continue;
     if (tree.addContentItem(DSRTypes::RT_contains, DSRTypes::VT_Text, mode) == 0)
       throw std::runtime_error("building the SR failed at a text item");
     mode = DSRTypes::AM_afterCurrent;
     check(tree.getCurrentContentItem().setConceptName(
-              impression ? DSRCodedEntryValue("121073", "DCM", "Impression")
-                         : DSRCodedEntryValue("121070", "DCM", "Findings")),
+              paragraph.impression ? DSRCodedEntryValue("121073", "DCM", "Impression")
+                                   : DSRCodedEntryValue("121070", "DCM", "Findings")),
           "text concept");
-    check(tree.getCurrentContentItem().setStringValue(body.c_str(), OFFalse), "text value");
+    check(tree.getCurrentContentItem().setStringValue(paragraph.body.c_str(), OFFalse), "text value");
   }
   if (mode == DSRTypes::AM_belowCurrent) throw std::invalid_argument("the report has only headings, no text");
+}
 
-  DcmFileFormat file;
-  DcmDataset* dataset = file.getDataset();
-  check(doc.write(*dataset), "write");
-  // DSRDocument has no setters for the study's date/time: copy them from the study.
+// What DSRDocument has no setters for: the study's date/time, the modality, and UIDs
+// chosen by us rather than by createNewSeriesInStudy (which uses DCMTK's own root).
+void putDatasetTags(DcmDataset& dataset, const StudyTags& study, const BuiltReport& built) {
   for (auto [key, dcmTag] : {std::pair<const char*, DcmTagKey>{"StudyDate", DCM_StudyDate},
                              {"StudyTime", DCM_StudyTime}}) {
-    std::string value = tag(study, key);
-    if (!value.empty()) check(dataset->putAndInsertString(dcmTag, value.c_str()), key);
+    const std::string value = tag(study, key);
+    if (!value.empty()) check(dataset.putAndInsertString(dcmTag, value.c_str()), key);
   }
-  check(dataset->putAndInsertString(DCM_Modality, "SR"), "modality");
+  check(dataset.putAndInsertString(DCM_Modality, "SR"), "modality");
+  check(dataset.putAndInsertString(DCM_SeriesInstanceUID, built.seriesInstanceUid.c_str()), "series UID");
+  check(dataset.putAndInsertString(DCM_SOPInstanceUID, built.sopInstanceUid.c_str()), "SOP instance UID");
+}
 
-  // DCMTK made series and instance UIDs under its own root: ours are given or UUID-derived.
-  BuiltReport built;
-  built.seriesInstanceUid = series.seriesInstanceUid.empty() ? newUuidUid() : series.seriesInstanceUid;
-  built.sopInstanceUid = series.sopInstanceUid.empty() ? newUuidUid() : series.sopInstanceUid;
-  check(dataset->putAndInsertString(DCM_SeriesInstanceUID, built.seriesInstanceUid.c_str()), "series UID");
-  check(dataset->putAndInsertString(DCM_SOPInstanceUID, built.sopInstanceUid.c_str()), "SOP instance UID");
-
+std::string serialise(DcmFileFormat& file) {
   const E_TransferSyntax xfer = EXS_LittleEndianExplicit;
   check(file.validateMetaInfo(xfer), "meta header");
   file.removeInvalidGroups();
-  built.dicom.resize(file.calcElementLength(xfer, EET_ExplicitLength) + 1024);
-  DcmOutputBufferStream out(&built.dicom[0], built.dicom.size());
+  std::string bytes(file.calcElementLength(xfer, EET_ExplicitLength) + 1024, '\0');
+  DcmOutputBufferStream out(&bytes[0], bytes.size());
   file.transferInit();
-  OFCondition c = file.write(out, xfer, EET_ExplicitLength, nullptr, EGL_recalcGL, EPD_noChange);
+  const OFCondition c = file.write(out, xfer, EET_ExplicitLength, nullptr, EGL_recalcGL, EPD_noChange);
   file.transferEnd();
   check(c, "serialise");
   void* written = nullptr;
   offile_off_t writtenLength = 0;
   out.flushBuffer(written, writtenLength);
-  built.dicom.resize(static_cast<std::size_t>(out.tell()));
+  bytes.resize(static_cast<std::size_t>(out.tell()));
+  return bytes;
+}
+
+}  // namespace
+
+BuiltReport buildBasicTextSr(const StudyTags& study, const std::string& reportText) {
+  return buildBasicTextSr(study, reportText, SrOptions{});
+}
+
+BuiltReport buildBasicTextSr(const StudyTags& study, const std::string& reportText, const SrOptions& options) {
+  validateText(reportText);
+  const std::vector<Paragraph> parts = paragraphs(reportText);
+  if (parts.empty()) throw std::invalid_argument("the report is empty");
+  if (tag(study, "StudyInstanceUID").empty()) throw std::invalid_argument("the study has no StudyInstanceUID");
+
+  DSRDocument doc(DSRTypes::DT_BasicTextSR);
+  setPatientAndStudy(doc, study, options);
+  addTextItems(doc.getTree(), parts);
+
+  BuiltReport built;
+  built.sopInstanceUid = options.sopInstanceUid.empty() ? newUuidUid() : options.sopInstanceUid;
+  built.seriesInstanceUid = options.seriesInstanceUid.empty() ? newUuidUid() : options.seriesInstanceUid;
+  DcmFileFormat file;
+  check(doc.write(*file.getDataset()), "write");
+  putDatasetTags(*file.getDataset(), study, built);
+  built.dicom = serialise(file);
   return built;
 }
 

@@ -245,4 +245,6 @@ std::string readReportText(const void* data, std::size_t size) {
   return normaliseReportText(extractSrText(data, size));
 }
 
+std::string readReportTextFile(const std::string& path) { return normaliseReportText(extractSrTextFile(path)); }
+
 }  // namespace mcr::report

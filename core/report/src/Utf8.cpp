@@ -1,41 +1,51 @@
+// RFC 3629 section 4 as code: the lead byte gives the length and the smallest code point
+// that length may encode; continuation bytes are 10xxxxxx.
 #include "mcr/report/Utf8.h"
+
+#include <cstdint>
 
 namespace mcr::report {
 
-bool isValidUtf8(std::string_view s) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = byte(i);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    // The valid ranges of the second byte per lead byte (RFC 3629, section 4), which rule
-    // out overlong forms, surrogates and code points past U+10FFFF.
-    unsigned char low = 0x80, high = 0xBF;
-    std::size_t length;
-    if (c >= 0xC2 && c <= 0xDF) length = 2;
-    else if (c == 0xE0) length = 3, low = 0xA0;
-    else if (c >= 0xE1 && c <= 0xEC) length = 3;
-    else if (c == 0xED) length = 3, high = 0x9F;
-    else if (c >= 0xEE && c <= 0xEF) length = 3;
-    else if (c == 0xF0) length = 4, low = 0x90;
-    else if (c >= 0xF1 && c <= 0xF3) length = 4;
-    else if (c == 0xF4) length = 4, high = 0x8F;
-    else return false;
-    if (i + length > s.size()) return false;
-    if (byte(i + 1) < low || byte(i + 1) > high) return false;
-    for (std::size_t j = 2; j < length; ++j)
-      if (byte(i + j) < 0x80 || byte(i + j) > 0xBF) return false;
-    i += length;
-  }
-  return true;
+namespace {
+
+struct Lead {
+  std::size_t length;
+  std::uint32_t minimum;  // below it the form is overlong
+  std::uint32_t bits;     // the code point bits the lead byte carries
+};
+
+Lead decodeLead(unsigned char lead) {
+  if ((lead & 0xe0) == 0xc0) return {2, 0x80, lead & 0x1fu};
+  if ((lead & 0xf0) == 0xe0) return {3, 0x800, lead & 0x0fu};
+  if ((lead & 0xf8) == 0xf0) return {4, 0x10000, lead & 0x07u};
+  return {0, 0, 0};  // a continuation byte or 0xf8..0xff
 }
 
-std::size_t codePoints(std::string_view text) {
-  std::size_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  return count;
+bool isSurrogate(std::uint32_t codePoint) { return codePoint >= 0xd800 && codePoint <= 0xdfff; }
+
+}  // namespace
+
+std::size_t utf8CharLength(std::string_view text, std::size_t pos) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  if (byte(pos) < 0x80) return 1;
+  const Lead lead = decodeLead(byte(pos));
+  if (lead.length == 0 || lead.length > text.size() - pos) return 0;
+  std::uint32_t codePoint = lead.bits;
+  for (std::size_t i = 1; i < lead.length; ++i) {
+    if ((byte(pos + i) & 0xc0) != 0x80) return 0;
+    codePoint = (codePoint << 6) | (byte(pos + i) & 0x3fu);
+  }
+  if (codePoint < lead.minimum || codePoint > 0x10ffff || isSurrogate(codePoint)) return 0;
+  return lead.length;
+}
+
+bool isValidUtf8(std::string_view text) {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t length = utf8CharLength(text, pos);
+    if (length == 0) return false;
+    pos += length;
+  }
+  return true;
 }
 
 }  // namespace mcr::report

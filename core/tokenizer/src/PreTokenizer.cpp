@@ -1,34 +1,8 @@
 #include "PreTokenizer.h"
 
 #include "mcr/tokenizer/Tokenizer.h"
-#include <cstdint>
 
 namespace mcr::tokenizer::detail {
-
-std::size_t utf8CharLength(std::string_view text, std::size_t pos) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(pos);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  uint32_t minimum = 0;  // the smallest code point this length may encode (no overlongs)
-  uint32_t codePoint = 0;
-  if ((lead & 0xe0) == 0xc0) {
-    length = 2, minimum = 0x80, codePoint = lead & 0x1f;
-  } else if ((lead & 0xf0) == 0xe0) {
-    length = 3, minimum = 0x800, codePoint = lead & 0x0f;
-  } else if ((lead & 0xf8) == 0xf0) {
-    length = 4, minimum = 0x10000, codePoint = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (pos + length > text.size()) return 0;
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(pos + i) & 0xc0) != 0x80) return 0;
-    codePoint = (codePoint << 6) | (byte(pos + i) & 0x3f);
-  }
-  if (codePoint < minimum || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return 0;
-  return length;
-}
 
 namespace {
 // Bytes that separate words; U+00A0 (no-break space, C2 A0) is checked separately.

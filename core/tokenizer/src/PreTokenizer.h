@@ -4,11 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "mcr/report/Utf8.h"
+
 namespace mcr::tokenizer::detail {
 
-// Length in bytes of the well-formed UTF-8 character at text[pos], or 0 when the byte
-// there does not start one (a stray continuation byte, an overlong or truncated form).
-std::size_t utf8CharLength(std::string_view text, std::size_t pos);
+// Character boundaries come from the project's one UTF-8 definition (RFC 3629, strict).
+using report::utf8CharLength;
 
 // An ASCII punctuation character: always a word of its own.
 inline bool isAsciiPunctuation(unsigned char c) {

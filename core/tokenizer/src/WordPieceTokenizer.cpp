@@ -16,13 +16,11 @@ bool startsWithPrefix(const std::string& token) { return token.rfind(kContinuati
 const char* tokenProblem(const std::string& token) {
   if (token.empty()) return "empty token";
   if (token == kContinuationPrefix) return "continuation prefix without characters";
-  for (std::size_t pos = 0; pos < token.size();) {
-    const auto c = static_cast<unsigned char>(token[pos]);
+  for (const char byte : token) {
+    const auto c = static_cast<unsigned char>(byte);
     if (c <= 0x20 || c == 0x7f) return "whitespace or control character in token";
-    const std::size_t length = utf8CharLength(token, pos);
-    if (length == 0) return "invalid UTF-8 in token";
-    pos += length;
   }
+  if (!report::isValidUtf8(token)) return "invalid UTF-8 in token";
   return nullptr;
 }
 

@@ -43,7 +43,10 @@ class WriteError : public std::runtime_error {
 // kFieldOfViewMm. MONOCHROME1 inverts the stored values (0 = white). Throws WriteError.
 void writeImageDicom(const std::string& path, const Phantom& phantom, const StudyIdentity& id, TransferSyntax ts,
                      bool monochrome1);
-// Basic Text SR: root "Chest X-ray report" with FINDINGS and IMPRESSIONS containers.
+// Basic Text SR through mcr::report::buildBasicTextSr (the project's one SR template): a
+// FINDINGS and an IMPRESSION text item ("None." when a section is empty), the report's
+// series and SOP instance UIDs from `id`. Throws WriteError (also for text that is not
+// UTF-8 or holds control characters).
 void writeReportDicom(const std::string& path, const std::string& findings, const std::string& impression,
                       const StudyIdentity& id);
 

@@ -55,6 +55,8 @@ class Embedder {
   virtual const BundleInfo& info() const = 0;
   // Images at any size: letterboxed to imageSize here. Thread-safe.
   virtual Embeddings embedImages(const std::vector<image::GrayImage>& images) const = 0;
+  // Raw or normalised text: each goes through report::normaliseReportText first (a no-op
+  // on normalised text), so a typed query and a stored report meet the same tokens.
   virtual Embeddings embedTexts(const std::vector<std::string>& texts) const = 0;
   virtual PatchFeatures embedImagePatches(const image::GrayImage& image) const = 0;
 };

@@ -1,11 +1,14 @@
 #pragma once
 // Report text from DICOM SR documents (DCMTK dcmsr) and plain-text normalisation.
 //
-// Where text is normalised (normaliseReportText, the one normaliser): where it enters the
-// project — readReportText for an SR, the manifest reader for CSV text — and in the Embedder,
-// which normalises whatever it is given (a user's query arrives raw): that is the model's
-// input contract. normaliseReportText is idempotent, so text normalised on entry reaches
-// the model unchanged.
+// Where normalisation happens: report text is normalised once, where it enters — by
+// readReportText for a DICOM SR, by normaliseReportText for text from anywhere else (a
+// CSV column, a .txt file, a report typed into a form). Callers do not normalise the
+// result of readReportText again. The model's Embedder also applies normaliseReportText
+// to every text it embeds: that is its input contract, because a search query typed by a
+// user reaches it raw. On text that is already normalised the call changes nothing:
+// normaliseReportText is idempotent (NormaliseReportTextTest checks that, also on the
+// output of readReportText), so stored reports and queries meet the same tokens.
 #include <cstddef>
 #include <stdexcept>
 #include <string>
@@ -41,9 +44,11 @@ class NoReportText : public std::runtime_error {
 std::string extractSrText(const void* data, std::size_t size);
 std::string extractSrTextFile(const std::string& path);
 
-// The report text of a DICOM SR as the project stores, shows and embeds it: extractSrText,
-// normalised to one line. Throws NoReportText like extractSrText.
+// The report text of a DICOM SR as the rest of the project uses it: extractSrText's
+// paragraphs, normalised as a whole (the "HEADING: " joins included), so the result is a
+// fixed point of normaliseReportText. Same exceptions as extractSrText.
 std::string readReportText(const void* data, std::size_t size);
+std::string readReportTextFile(const std::string& path);
 
 // For report text from any source: de-identification tokens (XXXX) removed, whitespace
 // collapsed, sentence punctuation tidied. Case is kept; the tokenizer lowercases.
