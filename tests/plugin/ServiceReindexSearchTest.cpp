@@ -100,24 +100,20 @@ TEST_F(ServiceReindexSearch, UnknownAndUnindexedIdsAre404) {
   storeStudy(0);
   orthanc_.store(FakeInstance{"ct", "s", "st", "p", "CT", "20260101", "2.25.9", synthStudies()[0].imageDicom});
   drain();
-  SearchRequest request;
-  request.kind = QueryKind::Instance;
-  request.id = "nope";
-  try {
-    resolveQuery(*context_, *serving(), request);
-    FAIL() << "no 404";
-  } catch (const HttpError& e) {
-    EXPECT_EQ(e.status(), 404);
-    EXPECT_NE(std::string(e.what()).find("unknown instance"), std::string::npos);
-  }
-  request.id = "ct";
-  try {
-    resolveQuery(*context_, *serving(), request);
-    FAIL() << "no 404";
-  } catch (const HttpError& e) {
-    EXPECT_EQ(e.status(), 404);
-    EXPECT_NE(std::string(e.what()).find("not indexed"), std::string::npos);
-  }
+  auto expect404 = [&](const std::string& id, const std::string& reason) {
+    SearchRequest request;
+    request.kind = QueryKind::Instance;
+    request.id = id;
+    try {
+      resolveQuery(*context_, *serving(), request);
+      ADD_FAILURE() << id << ": no 404";
+    } catch (const HttpError& e) {
+      EXPECT_EQ(e.status(), 404) << id;
+      EXPECT_NE(std::string(e.what()).find(reason), std::string::npos) << e.what();
+    }
+  };
+  expect404("nope", "unknown instance");
+  expect404("ct", "not indexed");
 }
 
 TEST_F(ServiceReindexSearch, AHitOfAStudyDeletedBehindThePluginsBackIsDroppedAndQueued) {
