@@ -42,11 +42,6 @@ std::optional<std::string> HttpOrthancPort::post(const std::string& uri, std::st
   return bodyOf(client_->Post(prefix_ + uri, body.data(), body.size(), "application/octet-stream"), where(uri));
 }
 
-bool HttpOrthancPort::remove(const std::string& uri) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return bodyOf(client_->Delete(prefix_ + uri), where(uri)).has_value();
-}
-
 std::optional<std::string> HttpOrthancPort::instanceFile(const std::string& instanceId) {
   return get("/instances/" + instanceId + "/file");
 }

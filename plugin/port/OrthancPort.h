@@ -33,8 +33,6 @@ class OrthancPort {
   virtual std::optional<std::string> get(const std::string& uri) = 0;
   // POST: the body of the answer; nullopt for 404.
   virtual std::optional<std::string> post(const std::string& uri, std::string_view body) = 0;
-  // DELETE: false when there was no such resource.
-  virtual bool remove(const std::string& uri) = 0;
   // The DICOM file of an instance; nullopt when it no longer exists.
   virtual std::optional<std::string> instanceFile(const std::string& instanceId) = 0;
 

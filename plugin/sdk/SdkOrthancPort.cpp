@@ -25,11 +25,6 @@ std::optional<std::string> SdkOrthancPort::post(const std::string& uri, std::str
                   answer, "POST " + uri);
 }
 
-bool SdkOrthancPort::remove(const std::string& uri) {
-  MemoryBuffer unused(context_);
-  return answerOf(OrthancPluginRestApiDelete(context_, uri.c_str()), unused, "DELETE " + uri).has_value();
-}
-
 std::optional<std::string> SdkOrthancPort::instanceFile(const std::string& instanceId) {
   MemoryBuffer dicom(context_);
   return answerOf(OrthancPluginGetDicomForInstance(context_, dicom.get(), instanceId.c_str()), dicom,

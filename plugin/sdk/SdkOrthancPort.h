@@ -16,7 +16,6 @@ class SdkOrthancPort final : public orthanc::OrthancPort {
 
   std::optional<std::string> get(const std::string& uri) override;
   std::optional<std::string> post(const std::string& uri, std::string_view body) override;
-  bool remove(const std::string& uri) override;
   std::optional<std::string> instanceFile(const std::string& instanceId) override;
   std::optional<std::string> globalProperty(int32_t key) override;
   void setGlobalProperty(int32_t key, const std::string& value) override;

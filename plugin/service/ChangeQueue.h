@@ -70,11 +70,6 @@ class ChangeQueue {
     ready_.notify_all();
   }
 
-  bool closed() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return closed_;
-  }
-
   void reopen() {
     std::lock_guard<std::mutex> lock(mutex_);
     closed_ = false;

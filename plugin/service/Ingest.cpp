@@ -58,16 +58,16 @@ ingest::IngestOutcome ingestInstances(PluginContext& context, ModelIndex& target
     }
     ingest::PendingItem item;
     item.record = recordOf(*facts);
-    orthanc::OrthancPort& port = context.orthanc;
+    // The loaders run on the pipeline's decoding threads, inside ingest() below.
     if (isReport) {
       item.kind = ingest::ItemKind::Report;
-      item.loadText = [&port, id] {
-        const std::string dicom = fileOf(port, id);
+      item.loadText = [&context, id] {
+        const std::string dicom = fileOf(context.orthanc, id);
         return report::readReportText(dicom.data(), dicom.size());
       };
     } else {
       item.kind = ingest::ItemKind::Image;
-      item.loadImage = [&port, &context, id] { return context.decodeImage(fileOf(port, id)); };
+      item.loadImage = [&context, id] { return context.decodeImage(fileOf(context.orthanc, id)); };
     }
     items.push_back(std::move(item));
   }

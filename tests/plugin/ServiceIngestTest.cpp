@@ -2,6 +2,7 @@
 // index, decoders and pipeline.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <boost/json.hpp>
@@ -51,6 +52,10 @@ TEST_F(ServiceIngest, AnUndecodableImageIsSkippedWithItsReason) {
   EXPECT_FALSE(serving()->index->contains(Space::Images, "bad"));
   EXPECT_EQ(context_->status.skippedTotal(), 1);
   EXPECT_NE(boost::json::serialize(context_->status.skippedJson()).find("\"bad\""), std::string::npos);
+  // ... and said in Orthanc's log, through the port.
+  const auto warnings = orthanc_.logged(orthanc::LogLevel::Warning);
+  EXPECT_TRUE(std::any_of(warnings.begin(), warnings.end(),
+                          [](const std::string& m) { return m.find("instance bad not indexed") != std::string::npos; }));
 }
 
 TEST_F(ServiceIngest, OtherModalitiesAreIgnored) {

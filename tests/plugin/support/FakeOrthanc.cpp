@@ -55,16 +55,6 @@ void FakeOrthanc::failNext(const std::string& uriPrefix) {
   failures_.push_back(uriPrefix);
 }
 
-std::size_t FakeOrthanc::instanceCount() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return instances_.size();
-}
-
-std::size_t FakeOrthanc::calls() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return calls_;
-}
-
 std::vector<std::string> FakeOrthanc::logged(orthanc::LogLevel level) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::string> out;
@@ -74,7 +64,6 @@ std::vector<std::string> FakeOrthanc::logged(orthanc::LogLevel level) const {
 }
 
 void FakeOrthanc::checkFailure(const std::string& what) {
-  ++calls_;
   for (auto it = failures_.begin(); it != failures_.end(); ++it) {
     if (startsWith(what, *it)) {
       failures_.erase(it);
@@ -144,13 +133,9 @@ std::string FakeOrthanc::changesJson(int64_t since, std::size_t limit) const {
 std::optional<std::string> FakeOrthanc::post(const std::string& uri, std::string_view) {
   std::lock_guard<std::mutex> lock(mutex_);
   checkFailure(uri);
-  return std::nullopt;  // storing through POST is the SDK routes' business, not tested here
-}
-
-bool FakeOrthanc::remove(const std::string& uri) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  checkFailure(uri);
-  return false;
+  // Only the SDK's report route posts (a Basic Text SR), and it is tested against the real
+  // Orthanc: an honest refusal rather than a fake "not found".
+  throw orthanc::OrthancError("FakeOrthanc does not store posted files (" + uri + ")");
 }
 
 std::optional<std::string> FakeOrthanc::instanceFile(const std::string& instanceId) {

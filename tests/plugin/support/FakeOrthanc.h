@@ -37,13 +37,10 @@ class FakeOrthanc final : public orthanc::OrthancPort {
   // The next call whose URI starts with `uriPrefix` (or instanceFile of that id) throws.
   void failNext(const std::string& uriPrefix);
 
-  std::size_t instanceCount() const;
-  std::size_t calls() const;  // REST and file calls so far
   std::vector<std::string> logged(orthanc::LogLevel level) const;
 
   std::optional<std::string> get(const std::string& uri) override;
   std::optional<std::string> post(const std::string& uri, std::string_view body) override;
-  bool remove(const std::string& uri) override;
   std::optional<std::string> instanceFile(const std::string& instanceId) override;
   std::optional<std::string> globalProperty(int32_t key) override;
   void setGlobalProperty(int32_t key, const std::string& value) override;
@@ -65,7 +62,6 @@ class FakeOrthanc final : public orthanc::OrthancPort {
   std::map<int32_t, std::string> properties_;
   std::vector<std::string> failures_;
   std::vector<std::pair<orthanc::LogLevel, std::string>> log_;
-  std::size_t calls_ = 0;
 };
 
 }  // namespace mcr::plugin::testing
